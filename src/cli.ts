@@ -1,0 +1,86 @@
+// The command line: yargs commands and flags, built from options/flags.ts. Parses only; the
+// values are checked and given defaults in options/. A usage error becomes exit 2, not yargs' 1.
+
+import yargs, { type Argv, type Options } from 'yargs';
+import { UsageError } from './errors.ts';
+import { type CommandName, FLAGS, type Flag } from './options/flags.ts';
+import { VERSION } from './version.ts';
+
+export type CommandLine =
+  | { kind: 'run'; command: CommandName; parsed: Record<string, unknown> }
+  /** --help or --version was printed */
+  | { kind: 'done' };
+
+const COMMANDS: { name: CommandName; summary: string; epilogue: string }[] = [
+  {
+    name: 'delete-tag',
+    summary:
+      "Delete a tag ($CI_COMMIT_REF_SLUG by default) from the project's registry: the environment stop job",
+    epilogue:
+      'In a GitLab CI job no options are needed: the project, tag, URL and job token come from CI_* variables.\n' +
+      'Every flag can also be set as REGISTRY_CLEANER_<FLAG>, e.g. REGISTRY_CLEANER_DRY_RUN=true.\n' +
+      'Exit codes: 0 done or nothing to do, 1 a tag failed or was protected, 2 bad usage, 3 token or role refused.',
+  },
+  {
+    name: 'prune',
+    summary: 'Delete tags by retention rules across repositories, projects and groups',
+    epilogue:
+      'At least one of --older-than, --keep-latest, --stale-branches is required. Regexes match the whole tag name.\n' +
+      'Every flag can also be set as REGISTRY_CLEANER_<FLAG>.\n' +
+      'Exit codes: 0 done or nothing to do, 1 a deletion failed, 2 bad usage, 3 token or role refused.',
+  },
+];
+
+function yargsOption(flag: Flag, command: CommandName): Options {
+  const description = flag.byCommand?.[command]?.description ?? flag.description;
+  const shownDefault = flag.byCommand?.[command]?.default ?? flag.default;
+  const option: Options = {
+    describe: description,
+    // Tag, repository and project names are strings: '1.10' must not become the number 1.1.
+    type: flag.type === 'strings' ? 'string' : flag.type,
+    ...(flag.type === 'strings' ? { array: true } : {}),
+    ...(shownDefault ? { defaultDescription: shownDefault } : {}),
+    ...(flag.choices ? { choices: [...flag.choices] } : {}),
+    ...(flag.alias ? { alias: flag.alias } : {}),
+    requiresArg: flag.type !== 'boolean',
+  };
+  return option;
+}
+
+export async function parseCommandLine(argv: readonly string[]): Promise<CommandLine> {
+  let result: CommandLine = { kind: 'done' };
+  let parser: Argv = yargs([...argv])
+    .scriptName('registry-cleaner')
+    .usage('$0 <command> [options]\n\nKeeps GitLab container registries clean.')
+    .version(VERSION)
+    .help()
+    .alias('help', 'h')
+    .strict()
+    .recommendCommands()
+    .parserConfiguration({ 'strip-dashed': true, 'strip-aliased': true })
+    .exitProcess(false)
+    .showHelpOnFail(false)
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .fail((message, error) => {
+      throw new UsageError(
+        `${message || error?.message || 'invalid command line'} (see registry-cleaner --help)`,
+      );
+    })
+    .demandCommand(1, 'say what to do: registry-cleaner delete-tag, or registry-cleaner prune');
+  for (const command of COMMANDS) {
+    parser = parser.command(
+      command.name,
+      command.summary,
+      (sub) => {
+        for (const flag of FLAGS)
+          if (flag.commands.includes(command.name)) sub.option(flag.name, yargsOption(flag, command.name));
+        return sub.epilogue(command.epilogue);
+      },
+      (parsed) => {
+        result = { kind: 'run', command: command.name, parsed: parsed as Record<string, unknown> };
+      },
+    );
+  }
+  await parser.parseAsync();
+  return result;
+}

@@ -1,0 +1,102 @@
+// Deletes exactly the targets it is given, with bounded concurrency, and records what happened to
+// each. GitLab answers a tag that is already gone with 403 (newest), 404 (older) or 200 (legacy
+// registries), so refusals are settled against the tag list before anything is called "absent".
+
+import { mapConcurrent } from '../concurrency.ts';
+import { AuthError, GitLabUnavailableError } from '../errors.ts';
+import type { GitLabApi } from '../gitlab/api.ts';
+import { type DeleteAnswer, deleteTag, isTagListed } from '../gitlab/tags.ts';
+import type { TagResult } from '../model.ts';
+import type { DeleteTarget } from '../plan/targets.ts';
+
+export interface Execution {
+  results: TagResult[];
+  /** set when the run had to stop (credentials refused, GitLab unreachable); later targets were not tried */
+  stoppedBy?: Error;
+}
+
+export async function executeDeletes(
+  api: GitLabApi,
+  targets: readonly DeleteTarget[],
+  concurrency: number,
+  onResult?: (result: TagResult) => void,
+): Promise<Execution> {
+  let stoppedBy: Error | undefined;
+  const results = await mapConcurrent(targets, concurrency, async (target): Promise<TagResult> => {
+    let result: TagResult;
+    if (stoppedBy) {
+      result = { ...base(target), outcome: 'failed', reason: `not tried: ${stoppedBy.message}` };
+    } else {
+      try {
+        result = { ...base(target), ...(await deleteOne(api, target)) };
+      } catch (error) {
+        if (!(error instanceof AuthError || error instanceof GitLabUnavailableError)) throw error;
+        stoppedBy ??= error;
+        result = {
+          ...base(target),
+          outcome: error instanceof AuthError ? 'forbidden' : 'failed',
+          reason: error.message,
+        };
+      }
+    }
+    onResult?.(result);
+    return result;
+  });
+  return stoppedBy ? { results, stoppedBy } : { results };
+}
+
+function base(target: DeleteTarget): Pick<TagResult, 'repository' | 'tag'> {
+  return { repository: target.repository, tag: target.tag };
+}
+
+async function deleteOne(
+  api: GitLabApi,
+  target: DeleteTarget,
+): Promise<Omit<TagResult, 'repository' | 'tag'>> {
+  const answer = await deleteTag(api, target.repository, target.tag);
+  return interpret(answer, () => isTagListed(api, target.repository, target.tag));
+}
+
+/** Exported for tests: what a DELETE answer means, asking the tag list when the answer is ambiguous. */
+export async function interpret(
+  answer: DeleteAnswer,
+  isListed: () => Promise<boolean>,
+): Promise<Omit<TagResult, 'repository' | 'tag'>> {
+  switch (answer.kind) {
+    case 'deleted':
+      return { outcome: 'deleted', status: answer.status };
+    case 'protected':
+      return {
+        outcome: 'protected',
+        status: answer.status,
+        reason: 'a tag protection rule keeps it from this role (GitLab: cannot delete protected tag(s))',
+      };
+    case 'refused':
+      // Newest GitLab authorises against the tag object, which is nil for a missing tag: 403.
+      if (!(await isListed())) return { outcome: 'absent', status: answer.status, reason: 'already gone' };
+      return {
+        outcome: 'forbidden',
+        status: answer.status,
+        reason:
+          "the token's user may not delete tags here: it needs the Developer role (GitLab: 403 Forbidden)",
+      };
+    case 'not-found':
+      // "404 Not found" (lower-case f) is the repository itself: deleted since we listed it.
+      if (!/tag not found/i.test(answer.message)) {
+        return { outcome: 'absent', status: answer.status, reason: 'the repository is gone' };
+      }
+      if (!(await isListed())) return { outcome: 'absent', status: answer.status, reason: 'already gone' };
+      // Listed, yet GitLab says "not found": some versions cannot resolve multi-arch (index) tags over REST.
+      return {
+        outcome: 'failed',
+        status: answer.status,
+        reason: `GitLab answered ${answer.message} for a tag it lists (a multi-arch image on some GitLab versions): delete it in the GitLab UI`,
+      };
+    case 'error':
+      return {
+        outcome: 'failed',
+        status: answer.status,
+        reason: `GitLab answered HTTP ${answer.status}: ${answer.message}`,
+      };
+  }
+}

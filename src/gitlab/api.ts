@@ -1,0 +1,70 @@
+// The GitLab API as this program sees it: where it lives, how it is reached, who we are.
+// Builds URLs with every path segment encoded, so a project path or tag never escapes its segment.
+
+import type { Credential } from '../model.ts';
+import { VERSION } from '../version.ts';
+import { GitLabHttp } from './http.ts';
+
+export class GitLabApi {
+  readonly http: GitLabHttp;
+  /** e.g. https://host/gitlab/api/v4 — never rebuilt from the host alone (GitLab may live under a sub-path) */
+  readonly restUrl: string;
+  readonly graphqlUrl: string;
+  readonly credential: Credential;
+
+  constructor(http: GitLabHttp, restUrl: string, graphqlUrl: string, credential: Credential) {
+    this.http = http;
+    this.restUrl = restUrl.replace(/\/+$/, '');
+    this.graphqlUrl = graphqlUrl;
+    this.credential = credential;
+  }
+
+  url(segments: readonly (string | number)[], query: Record<string, string | number | boolean> = {}): URL {
+    const path = segments.map((segment) => encodeURIComponent(String(segment))).join('/');
+    const url = new URL(`${this.restUrl}/${path}`);
+    for (const [name, value] of Object.entries(query)) url.searchParams.set(name, String(value));
+    return url;
+  }
+
+  /**
+   * Rewrites a pagination Link onto our base URL. GitLab builds Link with its own external host,
+   * which may differ from the URL this job uses (../shared/gitlab-api.md §1.5).
+   */
+  rebase(link: string): URL | undefined {
+    let parsed: URL;
+    try {
+      parsed = new URL(link);
+    } catch {
+      return undefined;
+    }
+    const marker = '/api/v4/';
+    const at = parsed.pathname.indexOf(marker);
+    if (at < 0) return undefined;
+    return new URL(`${this.restUrl}/${parsed.pathname.slice(at + marker.length)}${parsed.search}`);
+  }
+}
+
+export interface ApiSettings {
+  restUrl: string;
+  graphqlUrl: string;
+  credential: Credential;
+  timeoutMs: number;
+  retries: number;
+  concurrency: number;
+  ca?: string;
+  proxy: { httpProxy?: string; httpsProxy?: string; noProxy?: string };
+}
+
+export function openGitLabApi(settings: ApiSettings, trace?: (line: string) => void): GitLabApi {
+  const http = new GitLabHttp({
+    credential: settings.credential,
+    timeoutMs: settings.timeoutMs,
+    retries: settings.retries,
+    concurrency: settings.concurrency,
+    ...(settings.ca ? { ca: settings.ca } : {}),
+    proxy: settings.proxy,
+    userAgent: `registry-cleaner/${VERSION}`,
+    ...(trace ? { trace } : {}),
+  });
+  return new GitLabApi(http, settings.restUrl, settings.graphqlUrl, settings.credential);
+}

@@ -1,0 +1,350 @@
+// The one place that talks HTTP. Every request gets the same treatment: a keep-alive pool with
+// bounded concurrency, a per-request timeout, retries with exponential backoff and jitter on network
+// errors, 429 and 502/503/504 (honouring Retry-After / RateLimit-Reset), pacing before the rate
+// limit is hit, proxies from the environment, an extra CA, and traces without secrets.
+
+import { EnvHttpProxyAgent, request } from 'undici';
+import { Semaphore } from '../concurrency.ts';
+import { GitLabUnavailableError, WrongEndpointError } from '../errors.ts';
+import type { Credential } from '../model.ts';
+import { RateLimitGate, realTiming, serverRequestedDelayMs, type Timing } from './pacing.ts';
+
+export interface HttpOptions {
+  credential: Credential;
+  /** per request, headers and body included */
+  timeoutMs: number;
+  /** extra attempts after the first, for transient failures only */
+  retries: number;
+  /** requests in flight at once (also the size of the connection pool) */
+  concurrency: number;
+  /** PEM bundle trusted in addition to Node's CAs (which include NODE_EXTRA_CA_CERTS) */
+  ca?: string;
+  proxy?: { httpProxy?: string; httpsProxy?: string; noProxy?: string };
+  userAgent: string;
+  /** verbose request traces; receives lines without credentials */
+  trace?: (line: string) => void;
+  timing?: Timing;
+  /** first backoff step; doubled per attempt, capped at maxBackoffMs, with jitter */
+  backoffBaseMs?: number;
+  maxBackoffMs?: number;
+  /** a server asking us to wait longer than this (Retry-After) ends the request instead */
+  maxServerDelayMs?: number;
+}
+
+export interface HttpRequest {
+  method: 'GET' | 'POST' | 'DELETE';
+  url: URL;
+  /** what this request is ('listRepositories', 'deleteTag', …): traces and request statistics */
+  label: string;
+  api: 'rest' | 'graphql';
+  /** JSON request body */
+  body?: unknown;
+  /** a 2xx answer whose body is not JSON is a transient fault (a truncated page) and is retried */
+  expectJson?: boolean;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string | undefined>;
+  text: string;
+  /** parsed body when it was JSON, else undefined */
+  json: unknown;
+  attempts: number;
+}
+
+const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
+const RETRYABLE_NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CLOSED',
+  'TIMEOUT',
+]);
+const TLS_TRUST_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_UNTRUSTED',
+]);
+
+export interface RequestStatistics {
+  /** requests sent (attempts), by label */
+  byLabel: Record<string, number>;
+  total: number;
+  retries: number;
+  rateLimited: number;
+  waitedForRateLimitMs: number;
+}
+
+class TransientFailure extends Error {
+  readonly code: string;
+  constructor(message: string, code: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+export class GitLabHttp {
+  readonly statistics: RequestStatistics = {
+    byLabel: {},
+    total: 0,
+    retries: 0,
+    rateLimited: 0,
+    waitedForRateLimitMs: 0,
+  };
+  private readonly options: HttpOptions;
+  private readonly timing: Timing;
+  private readonly dispatcher: EnvHttpProxyAgent;
+  private readonly inFlight: Semaphore;
+  private readonly gate: RateLimitGate;
+
+  constructor(options: HttpOptions) {
+    this.options = options;
+    this.timing = options.timing ?? realTiming;
+    this.inFlight = new Semaphore(options.concurrency);
+    this.gate = new RateLimitGate(this.timing);
+    const tls = options.ca ? { ca: options.ca } : undefined;
+    // Proxy settings are passed explicitly ('' = none) so that the agent never reads the
+    // environment behind the options' back.
+    this.dispatcher = new EnvHttpProxyAgent({
+      httpProxy: options.proxy?.httpProxy ?? '',
+      httpsProxy: options.proxy?.httpsProxy ?? '',
+      noProxy: options.proxy?.noProxy ?? '',
+      connections: options.concurrency,
+      keepAliveTimeout: 30_000,
+      ...(tls ? { connect: tls, requestTls: tls, proxyTls: tls } : {}),
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.dispatcher.close();
+  }
+
+  async send(req: HttpRequest): Promise<HttpResponse> {
+    const release = await this.inFlight.acquire();
+    try {
+      return await this.sendWithRetries(req);
+    } finally {
+      release();
+    }
+  }
+
+  private async sendWithRetries(req: HttpRequest): Promise<HttpResponse> {
+    const maxAttempts = 1 + Math.max(0, this.options.retries);
+    for (let attempt = 1; ; attempt++) {
+      const waited = await this.gate.admit();
+      this.statistics.waitedForRateLimitMs += waited;
+      this.count(req.label);
+      if (attempt > 1) this.statistics.retries++;
+      const started = this.timing.now();
+      let response: HttpResponse;
+      try {
+        response = await this.attempt(req, attempt);
+      } catch (error) {
+        const transient = asTransient(error, this.options.timeoutMs);
+        if (!transient) throw this.fatalNetworkError(req, error);
+        this.trace(`${req.method} ${describeUrl(req.url)} ✗ ${transient.message}`);
+        if (attempt >= maxAttempts) {
+          throw new GitLabUnavailableError(
+            `cannot reach GitLab at ${req.url.origin}: ${transient.message} (${attempt} attempt${plural(attempt)}); ` +
+              'check --gitlab-url, the network and HTTPS_PROXY/NO_PROXY, or raise --timeout/--retries',
+          );
+        }
+        await this.backoff(req, attempt, undefined, transient.message);
+        continue;
+      }
+      this.gate.observe(response.headers);
+      this.trace(
+        `${req.method} ${describeUrl(req.url)} → ${response.status} in ${Math.round(this.timing.now() - started)} ms`,
+      );
+      this.rejectNonApiAnswer(req, response);
+
+      const badJson = req.expectJson && response.status < 300 && response.json === undefined;
+      if ((RETRYABLE_STATUS.has(response.status) || badJson) && attempt < maxAttempts) {
+        if (response.status === 429) this.statistics.rateLimited++;
+        const why = badJson
+          ? `an unreadable body (${response.text.length} bytes)`
+          : `HTTP ${response.status}`;
+        await this.backoff(req, attempt, response, why);
+        continue;
+      }
+      if (response.status === 429) this.statistics.rateLimited++;
+      return response;
+    }
+  }
+
+  private async attempt(req: HttpRequest, attempt: number): Promise<HttpResponse> {
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      'user-agent': this.options.userAgent,
+      ...authHeaders(this.options.credential, req.api),
+    };
+    let body: string | undefined;
+    if (req.body !== undefined) {
+      body = JSON.stringify(req.body);
+      headers['content-type'] = 'application/json';
+    }
+    const res = await request(req.url, {
+      method: req.method,
+      headers,
+      body,
+      dispatcher: this.dispatcher,
+      headersTimeout: this.options.timeoutMs,
+      bodyTimeout: this.options.timeoutMs,
+      signal: AbortSignal.timeout(this.options.timeoutMs),
+    });
+    const text = await res.body.text();
+    const flat: Record<string, string | undefined> = {};
+    for (const [name, value] of Object.entries(res.headers)) {
+      flat[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+    }
+    return { status: res.statusCode, headers: flat, text, json: parseJson(text, flat), attempts: attempt };
+  }
+
+  private async backoff(req: HttpRequest, attempt: number, response: HttpResponse | undefined, why: string) {
+    const base = this.options.backoffBaseMs ?? 1000;
+    const cap = this.options.maxBackoffMs ?? 30_000;
+    // "Equal jitter": half fixed, half random, so concurrent clients spread out but never retry at once.
+    const exponential = Math.min(cap, base * 2 ** (attempt - 1));
+    let delay = exponential / 2 + (this.timing.random() * exponential) / 2;
+    const requested = response && serverRequestedDelayMs(response.headers, this.timing.now());
+    if (requested !== undefined && (response?.status === 429 || response?.headers['retry-after'])) {
+      const limit = this.options.maxServerDelayMs ?? 120_000;
+      if (requested > limit) {
+        throw new GitLabUnavailableError(
+          `GitLab asked to wait ${Math.ceil(requested / 1000)} s before retrying ${req.label} (HTTP ${response.status}); ` +
+            'run again later',
+        );
+      }
+      delay = Math.max(delay, requested);
+      if (response.status === 429) this.gate.pauseFor(requested);
+    }
+    this.trace(
+      `${req.method} ${describeUrl(req.url)}: retry ${attempt}/${this.options.retries} in ${fmtMs(delay)} after ${why}`,
+    );
+    await this.timing.sleep(delay);
+  }
+
+  private rejectNonApiAnswer(req: HttpRequest, response: HttpResponse): void {
+    const type = response.headers['content-type'] ?? '';
+    if (response.status >= 300 && response.status < 400) {
+      const location = response.headers.location ? ` to ${stripQuery(response.headers.location)}` : '';
+      throw new WrongEndpointError(
+        `GitLab answered ${req.label} with a redirect${location} (HTTP ${response.status}): the URL ${req.url.origin}${req.url.pathname} is not the GitLab API; ` +
+          'set --gitlab-url to the GitLab root URL (as in CI_SERVER_URL, e.g. https://gitlab.example.com)',
+      );
+    }
+    if (response.status < 300 && /text\/html/i.test(type)) {
+      throw new WrongEndpointError(
+        `${req.url.origin}${req.url.pathname} answered with a web page, not the GitLab API: ` +
+          'set --gitlab-url to the GitLab root URL (as in CI_SERVER_URL, e.g. https://gitlab.example.com)',
+      );
+    }
+  }
+
+  private fatalNetworkError(req: HttpRequest, error: unknown): Error {
+    const code = errorCode(error);
+    if (code && TLS_TRUST_CODES.has(code)) {
+      return new GitLabUnavailableError(
+        `TLS: ${req.url.host} presented a certificate this machine does not trust (${code}); ` +
+          'pass --ca-file <your CA bundle (PEM)> or set NODE_EXTRA_CA_CERTS (verification is never turned off)',
+      );
+    }
+    if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+      return new GitLabUnavailableError(
+        `TLS: the certificate of ${req.url.host} is not valid for that name; use the host name the certificate was issued for in --gitlab-url`,
+      );
+    }
+    if (code === 'CERT_HAS_EXPIRED') {
+      return new GitLabUnavailableError(
+        `TLS: the certificate of ${req.url.host} has expired; ask the GitLab administrators to renew it`,
+      );
+    }
+    if (code === 'ENOTFOUND') {
+      return new GitLabUnavailableError(
+        `cannot resolve ${req.url.hostname}: check --gitlab-url (or CI_API_V4_URL / CI_SERVER_URL)`,
+      );
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    return new GitLabUnavailableError(`${req.label} failed: ${code ? `${code}: ` : ''}${message}`);
+  }
+
+  private count(label: string): void {
+    this.statistics.total++;
+    this.statistics.byLabel[label] = (this.statistics.byLabel[label] ?? 0) + 1;
+  }
+
+  private trace(line: string): void {
+    this.options.trace?.(line);
+  }
+}
+
+function authHeaders(credential: Credential, api: 'rest' | 'graphql'): Record<string, string> {
+  // GraphQL accepts only OAuth/personal/project/group tokens, as Bearer; REST takes PRIVATE-TOKEN
+  // or JOB-TOKEN (see ../shared/gitlab-api.md §1.2, §6.1). Callers never send a job token to GraphQL.
+  if (api === 'graphql') return { authorization: `Bearer ${credential.value}` };
+  return credential.kind === 'job'
+    ? { 'job-token': credential.value }
+    : { 'private-token': credential.value };
+}
+
+function parseJson(text: string, headers: Record<string, string | undefined>): unknown {
+  const type = headers['content-type'] ?? '';
+  if (type && !/json/i.test(type)) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function asTransient(error: unknown, timeoutMs: number): TransientFailure | undefined {
+  const name = error instanceof Error ? error.name : '';
+  if (name === 'TimeoutError' || name === 'AbortError') {
+    return new TransientFailure(`no answer within ${fmtMs(timeoutMs)}`, 'TIMEOUT');
+  }
+  const code = errorCode(error);
+  if (code && RETRYABLE_NETWORK_CODES.has(code)) {
+    const detail = code === 'UND_ERR_SOCKET' ? 'connection closed by the server' : code;
+    return new TransientFailure(detail, code);
+  }
+  return undefined;
+}
+
+function errorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** Path and query only: the origin is known, and query strings never carry credentials here. */
+function describeUrl(url: URL): string {
+  return `${url.pathname}${url.search}`;
+}
+
+function stripQuery(location: string): string {
+  return location.replace(/[?#].*$/, '');
+}
+
+function fmtMs(ms: number): string {
+  return ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
+}
+
+function plural(n: number): string {
+  return n === 1 ? '' : 's';
+}

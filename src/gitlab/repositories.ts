@@ -1,0 +1,45 @@
+// Container repositories of a project or a group (REST). Returns domain types, never raw JSON.
+
+import { GitLabResponseError } from '../errors.ts';
+import type { ProjectRef, Repository } from '../model.ts';
+import type { GitLabApi } from './api.ts';
+import { MAX_OFFSET_PAGE_SIZE, pages } from './pagination.ts';
+
+export function projectSegment(project: ProjectRef): string | number {
+  return 'id' in project ? project.id : project.path;
+}
+
+export function describeProject(project: ProjectRef): string {
+  return 'id' in project ? `project ${project.id}` : `project ${project.path}`;
+}
+
+/** Every repository of the project, all pages (GitLab's default page holds only 20). */
+export async function listProjectRepositories(api: GitLabApi, project: ProjectRef): Promise<Repository[]> {
+  const url = api.url(['projects', projectSegment(project), 'registry', 'repositories'], {
+    per_page: MAX_OFFSET_PAGE_SIZE,
+  });
+  const repositories: Repository[] = [];
+  const what = {
+    label: 'listRepositories',
+    action: `list the container registry of ${describeProject(project)}`,
+  };
+  for await (const page of pages(api, url, what)) {
+    for (const item of page) repositories.push(toRepository(item));
+  }
+  return repositories;
+}
+
+export function toRepository(item: unknown): Repository {
+  const raw = item as Record<string, unknown>;
+  if (typeof raw?.id !== 'number' || typeof raw.path !== 'string') {
+    throw new GitLabResponseError('GitLab listed a container repository without id or path', 200);
+  }
+  return {
+    id: raw.id,
+    projectId: typeof raw.project_id === 'number' ? raw.project_id : 0,
+    name: typeof raw.name === 'string' ? raw.name : '',
+    path: raw.path,
+    location: typeof raw.location === 'string' ? raw.location : raw.path,
+    status: typeof raw.status === 'string' ? raw.status : null,
+  };
+}

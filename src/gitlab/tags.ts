@@ -1,0 +1,122 @@
+// Tag reads and single-tag deletes over REST (the only way a CI job token may delete).
+// Semantics of every status per ../shared/gitlab-api.md §2.5–2.7.
+
+import type { Repository, Tag } from '../model.ts';
+import type { GitLabApi } from './api.ts';
+import { gitlabMessage, JOB_TOKEN_OTHER_PROJECT, PROTECTED_TAG, refusal } from './failures.ts';
+import { MAX_OFFSET_PAGE_SIZE, pages } from './pagination.ts';
+import { byteCompare, precedingTagName } from './tag-order.ts';
+
+/** What GitLab answered to DELETE …/tags/:tag_name, before anyone interprets it. */
+export type DeleteAnswer =
+  | { kind: 'deleted'; status: number }
+  /** 403 "cannot delete protected tag(s)" */
+  | { kind: 'protected'; status: number; message: string }
+  /** plain 403: the role may not delete it — or, on newest GitLab, the tag does not exist */
+  | { kind: 'refused'; status: number; message: string }
+  /** 404 "Tag Not Found" (older GitLab) or the repository itself is gone */
+  | { kind: 'not-found'; status: number; message: string }
+  /** 400 registry error, 5xx/429 after retries, anything unexpected */
+  | { kind: 'error'; status: number; message: string };
+
+function tagsPath(repository: Repository): (string | number)[] {
+  return ['projects', repository.projectId, 'registry', 'repositories', repository.id, 'tags'];
+}
+
+export async function deleteTag(api: GitLabApi, repository: Repository, tag: string): Promise<DeleteAnswer> {
+  const url = api.url([...tagsPath(repository), tag]);
+  const response = await api.http.send({ method: 'DELETE', url, label: 'deleteTag', api: 'rest' });
+  const message = gitlabMessage(response);
+  const body = (response.json ?? {}) as Record<string, unknown>;
+  const action = `delete tags in ${repository.path}`;
+  if (response.status === 200 || response.status === 202 || response.status === 204) {
+    return { kind: 'deleted', status: response.status };
+  }
+  // These stop the run: every other delete would be refused the same way.
+  if (response.status === 401) throw refusal(response, api.credential, action);
+  if (
+    response.status === 403 &&
+    (body.error === 'insufficient_scope' || JOB_TOKEN_OTHER_PROJECT.test(message))
+  ) {
+    throw refusal(response, api.credential, action);
+  }
+  if (response.status === 404 && /project not found/i.test(message))
+    throw refusal(response, api.credential, action);
+
+  if (response.status === 403 && PROTECTED_TAG.test(message))
+    return { kind: 'protected', status: 403, message };
+  if (response.status === 403) return { kind: 'refused', status: 403, message };
+  if (response.status === 404) return { kind: 'not-found', status: 404, message };
+  return { kind: 'error', status: response.status, message };
+}
+
+/**
+ * Whether the tag is listed in the repository — the ground truth for "already gone", since the
+ * details endpoint answers 404 for some multi-arch tags that exist. One keyset request starting just
+ * before the name settles it on registries with the metadata database; otherwise (legacy registry:
+ * 405, or a GitLab that ignores keyset) the offset pages are read until the tag shows up.
+ */
+export async function isTagListed(api: GitLabApi, repository: Repository, tag: string): Promise<boolean> {
+  const action = `list the tags of ${repository.path}`;
+  const last = precedingTagName(tag);
+  const probe = api.url(tagsPath(repository), {
+    pagination: 'keyset',
+    per_page: 20,
+    ...(last === undefined ? {} : { last }),
+  });
+  const response = await api.http.send({
+    method: 'GET',
+    url: probe,
+    label: 'listTags',
+    api: 'rest',
+    expectJson: true,
+  });
+  if (response.status === 401 || response.status === 403) throw refusal(response, api.credential, action);
+  const keysetAnswered =
+    response.status === 200 && Array.isArray(response.json) && !response.headers['x-page'];
+  if (keysetAnswered) {
+    const names = (response.json as { name?: unknown }[]).map((item) => String(item?.name));
+    if (names.includes(tag)) return true;
+    // Trust "absent" only if the page is in the byte order the probe relies on.
+    const ordered = names.every(
+      (name, i) =>
+        byteCompare(name, last ?? '') > 0 && (i === 0 || byteCompare(names[i - 1] as string, name) < 0),
+    );
+    if (ordered) return false;
+  }
+  const offset = api.url(tagsPath(repository), { per_page: MAX_OFFSET_PAGE_SIZE });
+  for await (const page of pages(api, offset, { label: 'listTags', action })) {
+    if (page.some((item) => (item as { name?: unknown })?.name === tag)) return true;
+  }
+  return false;
+}
+
+/** Tag details, or undefined when GitLab answers 404 (which does not prove absence: see isTagListed). */
+export async function getTagDetails(
+  api: GitLabApi,
+  repository: Repository,
+  tag: string,
+): Promise<Tag | undefined> {
+  const url = api.url([...tagsPath(repository), tag]);
+  const response = await api.http.send({
+    method: 'GET',
+    url,
+    label: 'tagDetails',
+    api: 'rest',
+    expectJson: true,
+  });
+  if (response.status === 404 && !/project not found/i.test(gitlabMessage(response))) return undefined;
+  if (response.status !== 200)
+    throw refusal(response, api.credential, `read tag ${tag} of ${repository.path}`);
+  const raw = response.json as Record<string, unknown>;
+  const createdAt = typeof raw.created_at === 'string' ? new Date(raw.created_at) : undefined;
+  const size = typeof raw.total_size === 'number' ? raw.total_size : undefined;
+  return {
+    name: tag,
+    ...(typeof raw.digest === 'string' ? { digest: raw.digest } : {}),
+    ...(createdAt && !Number.isNaN(createdAt.getTime())
+      ? { pushedAt: createdAt, pushedAtSource: 'created_at' as const }
+      : {}),
+    ...(size === undefined ? {} : { sizeBytes: size }),
+  };
+}

@@ -1,0 +1,83 @@
+// The process boundary: run the command, turn typed errors into one line and an exit code.
+// Everything written goes through the Redactor, so no token reaches any output.
+
+import { ExitCode, RegistryCleanerError } from './errors.ts';
+import type { Io, Stream } from './io.ts';
+import { Redactor } from './redact.ts';
+
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  const redactor = new Redactor();
+  for (const secret of candidateSecrets(argv, io.env)) redactor.addSecret(secret);
+  const safe: Io = { ...io, stdout: redacted(io.stdout, redactor), stderr: redacted(io.stderr, redactor) };
+  try {
+    const { parseCommandLine } = await import('./cli.ts');
+    const commandLine = await parseCommandLine(argv);
+    if (commandLine.kind === 'done') return ExitCode.ok;
+    // Commands load lazily: --help and --version never pay for the HTTP stack.
+    const { collectRawOptions } = await import('./options/raw.ts');
+    const raw = collectRawOptions(commandLine.command, commandLine.parsed, io.env);
+    const isTty = Boolean(io.stdout.isTTY);
+    switch (commandLine.command) {
+      case 'delete-tag': {
+        const { resolveDeleteTagOptions } = await import('./options/delete-tag.ts');
+        const { runDeleteTag } = await import('./commands/delete-tag.ts');
+        return await runDeleteTag(resolveDeleteTagOptions(raw, io.env, isTty), safe);
+      }
+      case 'prune': {
+        const { UsageError } = await import('./errors.ts');
+        throw new UsageError('prune is not available yet');
+      }
+    }
+  } catch (error) {
+    return reportError(error, safe, wantsVerbose(argv, io.env));
+  }
+}
+
+function reportError(error: unknown, io: Io, verbose: boolean): number {
+  if (error instanceof RegistryCleanerError) {
+    io.stderr.write(`registry-cleaner: error: ${error.message}\n`);
+    if (verbose && error.stack) io.stderr.write(`${error.stack}\n`);
+    return error.exitCode;
+  }
+  // A bug: say so, keep the stack for --verbose.
+  const message = error instanceof Error ? error.message : String(error);
+  io.stderr.write(`registry-cleaner: unexpected error: ${message}\n`);
+  if (verbose && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+  else
+    io.stderr.write('registry-cleaner: run again with --verbose for details, and report it if it persists\n');
+  return ExitCode.failed;
+}
+
+function candidateSecrets(argv: readonly string[], env: Io['env']): string[] {
+  const secrets = [env.REGISTRY_CLEANER_TOKEN, env.GITLAB_TOKEN, env.CI_JOB_TOKEN];
+  argv.forEach((arg, i) => {
+    if (arg === '--token') secrets.push(argv[i + 1]);
+    else if (arg.startsWith('--token=')) secrets.push(arg.slice('--token='.length));
+  });
+  for (const name of ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY']) {
+    const password = proxyPassword(env[name]);
+    if (password) secrets.push(password);
+  }
+  return secrets.filter((secret): secret is string => Boolean(secret));
+}
+
+function proxyPassword(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    const parsed = new URL(url);
+    return parsed.password ? decodeURIComponent(parsed.password) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function wantsVerbose(argv: readonly string[], env: Io['env']): boolean {
+  return argv.includes('--verbose') || argv.includes('-v') || env.REGISTRY_CLEANER_VERBOSE === 'true';
+}
+
+function redacted(stream: Stream, redactor: Redactor): Stream {
+  return {
+    write: (text: string) => stream.write(redactor.redact(text)),
+    ...(stream.isTTY ? { isTTY: true } : {}),
+  };
+}

@@ -1,0 +1,210 @@
+// Where GitLab is, how to authenticate, and how patient to be. Everything checked before the
+// first request: a bad URL, a missing token or an unreadable CA file exits 2 with the fix.
+
+import { readFileSync } from 'node:fs';
+import { AuthError, UsageError } from '../errors.ts';
+import type { Credential, ProjectRef } from '../model.ts';
+import { parseDuration } from '../plan/duration.ts';
+import type { Env, RawOptions } from './raw.ts';
+
+export interface Connection {
+  /** …/api/v4 */
+  restUrl: string;
+  /** …/api/graphql */
+  graphqlUrl: string;
+  credential: Credential;
+  timeoutMs: number;
+  retries: number;
+  concurrency: number;
+  ca?: string;
+  proxy: { httpProxy?: string; httpsProxy?: string; noProxy?: string };
+}
+
+export const DEFAULTS = { timeoutMs: 30_000, retries: 4, concurrency: 8 } as const;
+const MAX_TIMEOUT_MS = 10 * 60_000;
+
+export function resolveConnection(raw: RawOptions, env: Env, warnings: string[]): Connection {
+  const { restUrl, graphqlUrl } = resolveUrls(raw, env, warnings);
+  const credential = resolveCredential(raw, env, warnings);
+  return {
+    restUrl,
+    graphqlUrl,
+    credential,
+    timeoutMs: resolveTimeout(raw),
+    retries: integerIn(raw, 'retries', 0, 10, DEFAULTS.retries),
+    concurrency: integerIn(raw, 'concurrency', 1, 64, DEFAULTS.concurrency),
+    ...resolveCa(raw),
+    proxy: resolveProxy(env),
+  };
+}
+
+function resolveUrls(raw: RawOptions, env: Env, warnings: string[]): { restUrl: string; graphqlUrl: string } {
+  const flag = raw.string('gitlab-url');
+  if (flag) return fromGivenUrl(flag.value, flag.source, warnings);
+  const apiV4 = env.CI_API_V4_URL?.trim();
+  if (apiV4) {
+    const rest = checkUrl(apiV4, 'CI_API_V4_URL', warnings).replace(/\/+$/, '');
+    const graphql = env.CI_API_GRAPHQL_URL?.trim() || rest.replace(/\/api\/v4$/, '/api/graphql');
+    return { restUrl: rest, graphqlUrl: graphql };
+  }
+  const server = env.CI_SERVER_URL?.trim();
+  if (server) return fromGivenUrl(server, 'CI_SERVER_URL', warnings);
+  throw new UsageError(
+    'no GitLab URL: outside GitLab CI pass --gitlab-url https://gitlab.example.com (or set REGISTRY_CLEANER_GITLAB_URL)',
+  );
+}
+
+/** Accepts the root URL (with any sub-path, e.g. https://host/gitlab) or the API URL (…/api/v4). */
+function fromGivenUrl(
+  text: string,
+  source: string,
+  warnings: string[],
+): { restUrl: string; graphqlUrl: string } {
+  const url = checkUrl(text, source, warnings).replace(/\/+$/, '');
+  const root = url.replace(/\/api\/v4$/, '');
+  return { restUrl: `${root}/api/v4`, graphqlUrl: `${root}/api/graphql` };
+}
+
+function checkUrl(text: string, source: string, warnings: string[]): string {
+  const shown = `${source} ${text.replace(/\/\/[^/@]*@/, '//…@')}`;
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
+    throw new UsageError(`${shown} has no scheme: write it as https://${text.replace(/^\/+/, '')}`);
+  }
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UsageError(`${shown} is not a URL: write it as https://gitlab.example.com`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new UsageError(`${shown} must use https:// (or http://)`);
+  }
+  if (url.username || url.password) {
+    throw new UsageError(
+      `${source} must not contain credentials: remove them and pass the token in REGISTRY_CLEANER_TOKEN`,
+    );
+  }
+  if (url.search || url.hash)
+    throw new UsageError(`${shown} must not have a query or fragment: give the GitLab root URL`);
+  const path = url.pathname;
+  if (
+    /\/-\//.test(path) ||
+    /\/api\/v4\/./.test(path) ||
+    /\/api\/graphql/.test(path) ||
+    /\/v2(\/|$)/.test(path)
+  ) {
+    throw new UsageError(
+      `${shown} points inside GitLab, not at its root: give the root URL (as in CI_SERVER_URL, e.g. https://gitlab.example.com)`,
+    );
+  }
+  if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+    warnings.push(`${source} uses http://: the token travels unencrypted; use https://`);
+  }
+  return text;
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '[::1]' || /^127\./.test(host);
+}
+
+function resolveCredential(raw: RawOptions, env: Env, warnings: string[]): Credential {
+  const flag = raw.string('token');
+  const candidates: [string, string | undefined][] = [
+    ['--token', flag?.source === '--token' ? flag.value : undefined],
+    ['REGISTRY_CLEANER_TOKEN', flag?.source === 'REGISTRY_CLEANER_TOKEN' ? flag.value : undefined],
+    ['GITLAB_TOKEN', env.GITLAB_TOKEN],
+    ['CI_JOB_TOKEN', env.CI_JOB_TOKEN],
+  ];
+  for (const [source, value] of candidates) {
+    const token = value?.trim();
+    if (!token) continue;
+    if (source === '--token') {
+      warnings.push(
+        '--token puts the token on the command line, where process lists and logs can show it; set REGISTRY_CLEANER_TOKEN instead',
+      );
+    }
+    // CI job tokens start with glcbt- (GitLab 16.8+), wherever the user put them.
+    const kind = source === 'CI_JOB_TOKEN' || token.startsWith('glcbt-') ? 'job' : 'private';
+    return { kind, value: token, source };
+  }
+  throw new UsageError(
+    'no token: in GitLab CI the job token (CI_JOB_TOKEN) is used; elsewhere set REGISTRY_CLEANER_TOKEN to a token with the api scope',
+  );
+}
+
+/**
+ * A job token works only on its own project's registry (../shared/gitlab-api.md §1.8): refuse
+ * before sending anything rather than collect a 403.
+ */
+export function checkJobTokenScope(credential: Credential, projects: readonly ProjectRef[], env: Env): void {
+  if (credential.kind !== 'job') return;
+  const ownId = env.CI_PROJECT_ID?.trim();
+  const ownPath = env.CI_PROJECT_PATH?.trim().toLowerCase();
+  for (const project of projects) {
+    const own =
+      'id' in project
+        ? ownId === undefined || String(project.id) === ownId
+        : ownPath === undefined || project.path.toLowerCase() === ownPath;
+    if (!own) {
+      const name = 'id' in project ? project.id : project.path;
+      throw new AuthError(
+        `${credential.source} works only on the registry of its own project (${ownPath ?? ownId}), not ${name}: set REGISTRY_CLEANER_TOKEN to a project or group access token with the api scope`,
+      );
+    }
+  }
+}
+
+function resolveTimeout(raw: RawOptions): number {
+  const setting = raw.string('timeout');
+  if (!setting) return DEFAULTS.timeoutMs;
+  // A bare number means seconds, as in curl's --max-time.
+  const text = /^\d+(\.\d+)?$/.test(setting.value.trim()) ? `${setting.value.trim()}s` : setting.value;
+  const parsed = parseDuration(text);
+  if ('error' in parsed) throw new UsageError(`${setting.source} ${setting.value} ${parsed.error}`);
+  if (parsed.ms > MAX_TIMEOUT_MS)
+    throw new UsageError(`${setting.source} ${setting.value} is too long: at most 10m`);
+  return parsed.ms;
+}
+
+export function integerIn(raw: RawOptions, name: string, min: number, max: number, fallback: number): number {
+  const setting = raw.number(name);
+  if (!setting) return fallback;
+  const value = setting.value;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new UsageError(`${setting.source} ${value} must be a whole number from ${min} to ${max}`);
+  }
+  return value;
+}
+
+function resolveCa(raw: RawOptions): { ca?: string } {
+  const setting = raw.string('ca-file');
+  if (!setting) return {};
+  let pem: string;
+  try {
+    pem = readFileSync(setting.value, 'utf8');
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? 'unreadable';
+    throw new UsageError(
+      `${setting.source} ${setting.value} cannot be read (${code}): give the path of a PEM CA bundle`,
+    );
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new UsageError(
+      `${setting.source} ${setting.value} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`,
+    );
+  }
+  return { ca: pem };
+}
+
+function resolveProxy(env: Env): Connection['proxy'] {
+  // Lower case wins over upper case, as in curl and undici.
+  const pick = (name: string) => env[name] ?? env[name.toUpperCase()];
+  const proxy: Connection['proxy'] = {};
+  const httpProxy = pick('http_proxy');
+  const httpsProxy = pick('https_proxy');
+  const noProxy = pick('no_proxy');
+  if (httpProxy) proxy.httpProxy = httpProxy;
+  if (httpsProxy) proxy.httpsProxy = httpsProxy;
+  if (noProxy) proxy.noProxy = noProxy;
+  return proxy;
+}

@@ -1,0 +1,94 @@
+// Options of `registry-cleaner delete-tag`. Inside a GitLab CI job none are needed: the project
+// comes from CI_PROJECT_ID, the tag from CI_COMMIT_REF_SLUG, the token from CI_JOB_TOKEN.
+
+import { UsageError } from '../errors.ts';
+import { type ProjectRef, TAG_NAME } from '../model.ts';
+import { compileGlob, type RepositoryGlob } from '../plan/glob.ts';
+import { type Connection, checkJobTokenScope, resolveConnection } from './connection.ts';
+import { type OutputOptions, resolveOutput } from './output.ts';
+import type { Env, RawOptions } from './raw.ts';
+
+export type RepositorySelection = { kind: 'all' } | { kind: 'globs'; globs: RepositoryGlob[] };
+
+export interface DeleteTagOptions {
+  connection: Connection;
+  output: OutputOptions;
+  project: ProjectRef;
+  tags: string[];
+  repositories: RepositorySelection;
+  dryRun: boolean;
+  /** printed on stderr before anything else */
+  warnings: string[];
+}
+
+export function resolveDeleteTagOptions(raw: RawOptions, env: Env, isTty: boolean): DeleteTagOptions {
+  const warnings: string[] = [];
+  const output = resolveOutput(raw, env, isTty);
+  const connection = resolveConnection(raw, env, warnings);
+  const project = resolveProject(raw, env);
+  const tags = resolveTags(raw, env);
+  const repositories = resolveRepositories(raw);
+  checkJobTokenScope(connection.credential, [project], env);
+  return { connection, output, project, tags, repositories, dryRun: raw.flag('dry-run'), warnings };
+}
+
+export function parseProjectRef(text: string, source: string): ProjectRef {
+  const value = text.trim();
+  if (/^\d+$/.test(value)) return { id: Number(value) };
+  const path = (value.includes('%2F') || value.includes('%2f') ? decodeURIComponent(value) : value).replace(
+    /^\/+|\/+$/g,
+    '',
+  );
+  if (/^[\w.-]+(\/[\w.-]+)+$/.test(path)) return { path };
+  throw new UsageError(
+    `${source} ${text} is not a project: give its numeric id or its full path (group/project)`,
+  );
+}
+
+function resolveProject(raw: RawOptions, env: Env): ProjectRef {
+  const setting = raw.strings('project');
+  if (setting) {
+    if (setting.value.length !== 1) {
+      throw new UsageError(
+        `${setting.source} was given ${setting.value.length} times: delete-tag works on one project`,
+      );
+    }
+    return parseProjectRef(setting.value[0] as string, setting.source);
+  }
+  if (env.CI_PROJECT_ID?.trim()) return parseProjectRef(env.CI_PROJECT_ID, 'CI_PROJECT_ID');
+  if (env.CI_PROJECT_PATH?.trim()) return parseProjectRef(env.CI_PROJECT_PATH, 'CI_PROJECT_PATH');
+  throw new UsageError('no project: outside GitLab CI pass --project <id or group/project>');
+}
+
+function resolveTags(raw: RawOptions, env: Env): string[] {
+  const setting = raw.strings('tag');
+  const tags = setting?.value ?? (env.CI_COMMIT_REF_SLUG?.trim() ? [env.CI_COMMIT_REF_SLUG.trim()] : []);
+  const source = setting?.source ?? 'CI_COMMIT_REF_SLUG';
+  if (tags.length === 0)
+    throw new UsageError('no tag: outside GitLab CI pass --tag <name> (in CI it is $CI_COMMIT_REF_SLUG)');
+  for (const tag of tags) {
+    if (!TAG_NAME.test(tag)) {
+      throw new UsageError(
+        `${source} "${tag}" is not a valid tag name (letters, digits, _ . -, at most 128, not starting with . or -)${tag.includes('/') ? ': use the slug of the branch ($CI_COMMIT_REF_SLUG), not its name' : ''}`,
+      );
+    }
+  }
+  return [...new Set(tags)];
+}
+
+function resolveRepositories(raw: RawOptions): RepositorySelection {
+  const setting = raw.strings('repository');
+  if (raw.flag('all-repositories')) {
+    if (setting)
+      throw new UsageError(`--all-repositories and ${setting.source} contradict each other: choose one`);
+    return { kind: 'all' };
+  }
+  const patterns = setting?.value ?? ['.'];
+  const globs = patterns.map((pattern) => {
+    const glob = compileGlob(pattern);
+    if ('error' in glob)
+      throw new UsageError(`${setting?.source ?? '--repository'} ${pattern} ${glob.error}`);
+    return glob;
+  });
+  return { kind: 'globs', globs };
+}

@@ -1,0 +1,43 @@
+// How results are shown: format, verbosity, colour, report file.
+
+import { UsageError } from '../errors.ts';
+import type { Env, RawOptions } from './raw.ts';
+
+export interface OutputOptions {
+  format: 'text' | 'json';
+  verbose: boolean;
+  quiet: boolean;
+  /** ANSI colour on stdout/stderr */
+  color: boolean;
+  /** also write the JSON report here */
+  reportFile?: string;
+  /** inside GitLab CI: collapsible job-log sections */
+  gitlabCi: boolean;
+}
+
+export function resolveOutput(raw: RawOptions, env: Env, isTty: boolean): OutputOptions {
+  const format = raw.string('output')?.value ?? 'text';
+  if (format !== 'text' && format !== 'json') {
+    throw new UsageError(`${raw.string('output')?.source} ${format} is not a format: use text or json`);
+  }
+  const verbose = raw.flag('verbose');
+  const quiet = raw.flag('quiet');
+  if (verbose && quiet) throw new UsageError('--verbose and --quiet contradict each other: choose one');
+  const report = raw.string('report');
+  return {
+    format,
+    verbose,
+    quiet,
+    color: colorWanted(env, isTty),
+    ...(report ? { reportFile: report.value } : {}),
+    gitlabCi: env.GITLAB_CI === 'true',
+  };
+}
+
+/** NO_COLOR (no-color.org) and FORCE_COLOR win; otherwise a terminal or a CI log (GitLab renders ANSI). */
+export function colorWanted(env: Env, isTty: boolean): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return !['0', 'false', 'no'].includes(force.toLowerCase());
+  return isTty || env.CI === 'true' || env.GITLAB_CI === 'true';
+}
