@@ -1,0 +1,28 @@
+// Fixture builders for plan inputs (not mocks of our modules).
+
+import type { Tag } from '../../src/model.ts';
+import { compileTagPattern, type TagPattern } from '../../src/plan/regex.ts';
+import type { RetentionRules } from '../../src/plan/retention.ts';
+
+export const NOW = new Date('2026-11-23T12:00:00.000Z');
+export const DAY = 86_400_000;
+
+export function tag(name: string, daysAgo?: number, extra: Partial<Tag> = {}): Tag {
+  return {
+    name,
+    ...(daysAgo === undefined
+      ? {}
+      : { pushedAt: new Date(NOW.getTime() - daysAgo * DAY), pushedAtSource: 'published_at' as const }),
+    ...extra,
+  };
+}
+
+export function pattern(source: string): TagPattern {
+  const compiled = compileTagPattern(source);
+  if ('error' in compiled) throw new Error(`${source} ${compiled.error}`);
+  return compiled;
+}
+
+export function rules(overrides: Partial<RetentionRules> = {}): RetentionRules {
+  return { keep: [], staleBranches: false, ...overrides };
+}
