@@ -1,0 +1,399 @@
+import { createHash } from 'node:crypto';
+import {
+  type Branch,
+  type Group,
+  isImageIndex,
+  type JobToken,
+  type MergeRequest,
+  type MergeRequestState,
+  type PersonalToken,
+  type Project,
+  type ProtectionLevel,
+  type ProtectionRule,
+  type Repository,
+  type RepositoryStatus,
+  type Role,
+  type Tag,
+  type TokenScope,
+  type User,
+  type Visibility,
+} from './model.ts';
+import { TagStore } from './tag-store.ts';
+
+/** GitLab allows five tag protection rules per project (MAX_TAG_RULES_PER_PROJECT). */
+const MAX_PROTECTION_RULES = 5;
+const DEFAULT_MEDIA_TYPE = 'application/vnd.docker.distribution.manifest.v2+json';
+
+export interface PushTagOptions {
+  digest?: string;
+  mediaType?: string;
+  sizeBytes?: number;
+  at?: Date;
+  configCreatedAt?: Date | null;
+}
+
+/**
+ * The sandbox's in-memory GitLab: users, groups, projects, tokens, container repositories and
+ * their tags. Tests build it with these methods; the server reads and mutates it.
+ */
+export class SandboxState {
+  /** Source of every default timestamp; tests replace it to get exact dates. */
+  clock: () => Date = () => new Date();
+
+  private readonly usersByName = new Map<string, User>();
+  private readonly groupsByPath = new Map<string, Group>();
+  private readonly projectsById = new Map<number, Project>();
+  private readonly projectsByPath = new Map<string, Project>();
+  private readonly repositoriesById = new Map<number, Repository>();
+  private readonly repositoriesByProject = new Map<number, Repository[]>();
+  private readonly tagStores = new Map<number, TagStore>();
+  private readonly rePushCounts = new Map<string, number>();
+  private readonly projectMembers = new Map<number, Map<number, Role>>();
+  private readonly groupMembers = new Map<number, Map<number, Role>>();
+  private readonly personalTokens = new Map<string, PersonalToken>();
+  private readonly jobTokens = new Map<string, JobToken>();
+  private readonly protectionRules = new Map<number, ProtectionRule[]>();
+  private readonly branches = new Map<number, Map<string, Branch>>();
+  private readonly mergeRequestsByProject = new Map<number, MergeRequest[]>();
+  /** Bulk-delete leases (`container_repository:cleanup_tags:<id>`): repository id → expiry. */
+  readonly cleanupLeases = new Map<number, Date>();
+
+  private nextUserId = 1;
+  private nextGroupId = 100;
+  private nextProjectId = 1;
+  private nextRepositoryId = 1;
+  private nextMergeRequestId = 1;
+  private nextTokenNumber = 1;
+
+  addUser(username: string, opts: { admin?: boolean } = {}): User {
+    if (this.usersByName.has(username)) throw new Error(`user ${username} exists`);
+    const user: User = { id: this.nextUserId++, username, admin: opts.admin ?? false };
+    this.usersByName.set(username, user);
+    return user;
+  }
+
+  findUser(username: string): User | undefined {
+    return this.usersByName.get(username);
+  }
+
+  addGroup(fullPath: string): Group {
+    const existing = this.findGroup(fullPath);
+    if (existing) return existing;
+    const slash = fullPath.lastIndexOf('/');
+    const parent = slash === -1 ? undefined : this.addGroup(fullPath.slice(0, slash));
+    const path = fullPath.slice(slash + 1);
+    const group: Group = {
+      id: this.nextGroupId++,
+      fullPath,
+      path,
+      name: path,
+      parent,
+      createdAt: this.clock(),
+    };
+    this.groupsByPath.set(fullPath.toLowerCase(), group);
+    return group;
+  }
+
+  /** Case-insensitive, like Group.find_by_full_path. */
+  findGroup(fullPath: string): Group | undefined {
+    return this.groupsByPath.get(fullPath.toLowerCase());
+  }
+
+  findGroupById(id: number): Group | undefined {
+    for (const group of this.groupsByPath.values()) if (group.id === id) return group;
+    return undefined;
+  }
+
+  addProject(
+    fullPath: string,
+    opts: { defaultBranch?: string; visibility?: Visibility; id?: number } = {},
+  ): Project {
+    if (this.findProject(fullPath)) throw new Error(`project ${fullPath} exists`);
+    const slash = fullPath.lastIndexOf('/');
+    if (slash === -1) throw new Error('a project path needs a namespace, e.g. "acme/app"');
+    const id = opts.id ?? this.nextProjectId;
+    if (this.projectsById.has(id)) throw new Error(`project id ${id} is taken`);
+    this.nextProjectId = Math.max(this.nextProjectId, id + 1);
+    const path = fullPath.slice(slash + 1);
+    const project: Project = {
+      id,
+      fullPath,
+      path,
+      name: path,
+      namespace: this.addGroup(fullPath.slice(0, slash)),
+      defaultBranch: opts.defaultBranch ?? 'main',
+      visibility: opts.visibility ?? 'private',
+      createdAt: this.clock(),
+    };
+    this.projectsById.set(id, project);
+    this.projectsByPath.set(fullPath.toLowerCase(), project);
+    this.addBranch(project, project.defaultBranch);
+    return project;
+  }
+
+  /** Case-insensitive, like Project.find_by_full_path. */
+  findProject(fullPath: string): Project | undefined {
+    return this.projectsByPath.get(fullPath.toLowerCase());
+  }
+
+  findProjectById(id: number): Project | undefined {
+    return this.projectsById.get(id);
+  }
+
+  projects(): Project[] {
+    return Array.from(this.projectsById.values());
+  }
+
+  groups(): Group[] {
+    return Array.from(this.groupsByPath.values());
+  }
+
+  addMember(target: Project | Group, user: User, role: Role): void {
+    const members = 'namespace' in target ? this.projectMembers : this.groupMembers;
+    const roles = members.get(target.id) ?? new Map<number, Role>();
+    roles.set(user.id, role);
+    members.set(target.id, roles);
+  }
+
+  /** Direct membership of `user` in `target` (no inheritance). */
+  memberRole(target: Project | Group, user: User): Role | undefined {
+    const members = 'namespace' in target ? this.projectMembers : this.groupMembers;
+    return members.get(target.id)?.get(user.id);
+  }
+
+  addPersonalToken(
+    user: User,
+    opts: { scopes?: TokenScope[]; expired?: boolean; revoked?: boolean } = {},
+  ): string {
+    const value = `glpat-${this.tokenSuffix('pat')}`;
+    this.personalTokens.set(value, {
+      value,
+      user,
+      scopes: opts.scopes ?? ['api'],
+      expired: opts.expired ?? false,
+      revoked: opts.revoked ?? false,
+    });
+    return value;
+  }
+
+  findPersonalToken(value: string): PersonalToken | undefined {
+    return this.personalTokens.get(value);
+  }
+
+  addJobToken(user: User, project: Project): string {
+    const value = `glcbt-${this.tokenSuffix('job')}`;
+    this.jobTokens.set(value, { value, user, project });
+    return value;
+  }
+
+  findJobToken(value: string): JobToken | undefined {
+    return this.jobTokens.get(value);
+  }
+
+  addRepository(
+    project: Project,
+    name = '',
+    opts: { id?: number; status?: RepositoryStatus } = {},
+  ): Repository {
+    const id = opts.id ?? this.nextRepositoryId;
+    if (this.repositoriesById.has(id)) throw new Error(`repository id ${id} is taken`);
+    const siblings = this.repositoriesByProject.get(project.id) ?? [];
+    if (siblings.some((repository) => repository.name === name)) {
+      throw new Error(`repository "${name}" exists in ${project.fullPath}`);
+    }
+    this.nextRepositoryId = Math.max(this.nextRepositoryId, id + 1);
+    const repository: Repository = {
+      id,
+      project,
+      name,
+      path: [project.fullPath, name]
+        .filter((part) => part !== '')
+        .join('/')
+        .toLowerCase(),
+      createdAt: this.clock(),
+      status: opts.status ?? null,
+      lastPublishedAt: null,
+    };
+    this.repositoriesById.set(id, repository);
+    siblings.push(repository);
+    // Ids usually grow; only an explicit smaller id needs a re-sort.
+    if (siblings.length > 1 && (siblings[siblings.length - 2] as Repository).id > id) {
+      siblings.sort((a, b) => a.id - b.id);
+    }
+    this.repositoriesByProject.set(project.id, siblings);
+    this.tagStores.set(id, new TagStore());
+    return repository;
+  }
+
+  findRepository(id: number): Repository | undefined {
+    return this.repositoriesById.get(id);
+  }
+
+  /** Repositories ordered by id, of one project or of all. */
+  repositories(project?: Project): Repository[] {
+    if (project) return [...(this.repositoriesByProject.get(project.id) ?? [])];
+    return Array.from(this.repositoriesById.values()).sort((a, b) => a.id - b.id);
+  }
+
+  /** Forget a repository entirely (what GitLab's background deletion does eventually). */
+  removeRepository(repository: Repository): void {
+    this.repositoriesById.delete(repository.id);
+    this.tagStores.delete(repository.id);
+    const siblings = this.repositoriesByProject.get(repository.project.id) ?? [];
+    this.repositoriesByProject.set(
+      repository.project.id,
+      siblings.filter((other) => other.id !== repository.id),
+    );
+  }
+
+  pushTag(repository: Repository, name: string, opts: PushTagOptions = {}): Tag {
+    const store = this.tagStore(repository);
+    const at = opts.at ?? this.clock();
+    const existing = store.get(name);
+    const digest = opts.digest ?? this.defaultDigest(repository, name, existing !== undefined);
+    const mediaType = opts.mediaType ?? existing?.mediaType ?? DEFAULT_MEDIA_TYPE;
+    const tag: Tag = {
+      name,
+      digest,
+      configDigest: isImageIndex(mediaType) ? null : configDigestOf(digest),
+      mediaType,
+      sizeBytes: opts.sizeBytes ?? defaultSize(digest),
+      // A re-push moves the tag to another manifest: created_at stays, updated_at moves.
+      createdAt: existing?.createdAt ?? at,
+      updatedAt: existing ? at : null,
+      publishedAt: at,
+      configCreatedAt: opts.configCreatedAt === undefined ? at : opts.configCreatedAt,
+    };
+    store.set(tag);
+    if (!repository.lastPublishedAt || repository.lastPublishedAt < at) repository.lastPublishedAt = at;
+    return tag;
+  }
+
+  deleteTag(repository: Repository, name: string): boolean {
+    return this.tagStore(repository).delete(name);
+  }
+
+  findTag(repository: Repository, name: string): Tag | undefined {
+    return this.tagStore(repository).get(name);
+  }
+
+  /** Tags sorted by name. */
+  tags(repository: Repository): Tag[] {
+    const store = this.tagStore(repository);
+    return store.names().map((name) => store.get(name) as Tag);
+  }
+
+  tagStore(repository: Repository): TagStore {
+    const store = this.tagStores.get(repository.id);
+    if (!store) throw new Error(`repository ${repository.id} is not in this state`);
+    return store;
+  }
+
+  addProtectionRule(
+    project: Project,
+    rule: {
+      pattern: string;
+      minimumAccessLevelForDelete: ProtectionLevel;
+      minimumAccessLevelForPush?: ProtectionLevel;
+    },
+  ): void {
+    const rules = this.protectionRules.get(project.id) ?? [];
+    if (rules.length >= MAX_PROTECTION_RULES) {
+      throw new Error(`GitLab allows at most ${MAX_PROTECTION_RULES} tag protection rules per project`);
+    }
+    rules.push({
+      pattern: rule.pattern,
+      minimumAccessLevelForDelete: rule.minimumAccessLevelForDelete,
+      minimumAccessLevelForPush: rule.minimumAccessLevelForPush ?? rule.minimumAccessLevelForDelete,
+    });
+    this.protectionRules.set(project.id, rules);
+  }
+
+  protectionRulesOf(project: Project): readonly ProtectionRule[] {
+    return this.protectionRules.get(project.id) ?? [];
+  }
+
+  addBranch(project: Project, name: string): void {
+    const branches = this.branches.get(project.id) ?? new Map<string, Branch>();
+    if (!branches.has(name)) branches.set(name, { name, createdAt: this.clock() });
+    this.branches.set(project.id, branches);
+  }
+
+  deleteBranch(project: Project, name: string): void {
+    this.branches.get(project.id)?.delete(name);
+  }
+
+  branchesOf(project: Project): Branch[] {
+    return Array.from(this.branches.get(project.id)?.values() ?? []);
+  }
+
+  addMergeRequest(
+    project: Project,
+    opts: { sourceBranch: string; targetBranch?: string; state?: MergeRequestState },
+  ): MergeRequest {
+    const list = this.mergeRequestsByProject.get(project.id) ?? [];
+    const mergeRequest: MergeRequest = {
+      id: this.nextMergeRequestId++,
+      iid: list.length + 1,
+      project,
+      sourceBranch: opts.sourceBranch,
+      targetBranch: opts.targetBranch ?? project.defaultBranch,
+      state: opts.state ?? 'opened',
+      createdAt: this.clock(),
+    };
+    list.push(mergeRequest);
+    this.mergeRequestsByProject.set(project.id, list);
+    return mergeRequest;
+  }
+
+  mergeRequestsOf(project: Project): MergeRequest[] {
+    return [...(this.mergeRequestsByProject.get(project.id) ?? [])];
+  }
+
+  private defaultDigest(repository: Repository, name: string, rePush: boolean): string {
+    const key = `${repository.path}:${name}`;
+    if (!rePush) return fakeSha256(key);
+    const count = (this.rePushCounts.get(key) ?? 0) + 1;
+    this.rePushCounts.set(key, count);
+    return fakeSha256(`${key}:${count}`);
+  }
+
+  private tokenSuffix(kind: string): string {
+    return createHash('sha256')
+      .update(`${kind}:${this.nextTokenNumber++}`)
+      .digest('base64url')
+      .slice(0, 20);
+  }
+}
+
+/**
+ * A deterministic digest-shaped string (`sha256:` + 64 hex). Not SHA-256: seeding 100,000 tags
+ * must be fast, and nothing checks the hash against content.
+ */
+export function fakeSha256(seed: string): string {
+  // FNV-1a over the seed, then a xorshift stream for the 8 words.
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < seed.length; index++) {
+    hash = Math.imul(hash ^ seed.charCodeAt(index), 0x01000193);
+  }
+  let hex = '';
+  for (let word = 0; word < 8; word++) {
+    hash ^= hash << 13;
+    hash ^= hash >>> 17;
+    hash ^= hash << 5;
+    hex += `${HEX[hash >>> 24]}${HEX[(hash >>> 16) & 255]}${HEX[(hash >>> 8) & 255]}${HEX[hash & 255]}`;
+  }
+  return `sha256:${hex}`;
+}
+
+/** Byte → two hex digits; Number#toString(16) is the slow part of seeding otherwise. */
+const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+
+/** The config blob digest of a manifest: derived from it, so it is stable and distinct. */
+function configDigestOf(digest: string): string {
+  return `sha256:${digest.slice(39)}${digest.slice(7, 39)}`;
+}
+
+function defaultSize(digest: string): number {
+  return 1_000_000 + Number.parseInt(digest.slice(7, 13), 16);
+}
