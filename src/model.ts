@@ -16,6 +16,9 @@ export interface Credential {
 /** A project as the user named it: a numeric id or a full path (any case). */
 export type ProjectRef = { id: number } | { path: string };
 
+/** A group as the user named it: a numeric id or a full path. */
+export type GroupRef = { id: number } | { path: string };
+
 export interface Project {
   id: number;
   /** full path as GitLab spells it, e.g. 'Acme/Web-App' (registry paths are its lower-cased form) */

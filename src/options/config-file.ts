@@ -1,0 +1,205 @@
+// --config <file>: a list of prune policies in YAML or JSON, for scheduled sweeps of many
+// projects. Also accepts the common legacy shape
+//   {"<name>": {"id": <project id>, "delete_older_than": {"days"|"hours"|"minutes": N}}}.
+// Every problem names the file, the policy and the field, and exits 2 before any request.
+
+import { readFileSync } from 'node:fs';
+import { UsageError } from '../errors.ts';
+import type { PolicyInput } from './policy.ts';
+
+const FIELDS = new Set([
+  'name',
+  'project',
+  'projects',
+  'group',
+  'groups',
+  'repository',
+  'repositories',
+  'match',
+  'keep',
+  'keep-latest',
+  'older-than',
+  'stale-branches',
+]);
+
+export interface ConfigPolicy {
+  input: PolicyInput;
+  where: (field: string) => string;
+}
+
+export async function readConfigFile(path: string, source: string): Promise<ConfigPolicy[]> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(
+      `${source} ${path} cannot be read (${(error as { code?: string }).code ?? error}): give the path of a YAML or JSON file`,
+    );
+  }
+  const document = await parseDocument(text, path);
+  return policiesOf(document, path);
+}
+
+async function parseDocument(text: string, path: string): Promise<unknown> {
+  if (/\.json$/i.test(path) || /^\s*[[{]/.test(text)) {
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      if (/\.json$/i.test(path))
+        throw new UsageError(`${path}: not valid JSON (${(error as Error).message})`);
+    }
+  }
+  // Loaded only here: sweeps without a YAML file never pay for the parser.
+  const { parse } = await import('yaml');
+  try {
+    return parse(text);
+  } catch (error) {
+    const message = (error as Error).message.split('\n')[0];
+    throw new UsageError(`${path}: not valid YAML or JSON (${message})`);
+  }
+}
+
+function policiesOf(document: unknown, file: string): ConfigPolicy[] {
+  if (Array.isArray(document)) return document.map((entry, i) => policyOf(entry, i, file));
+  if (isObject(document) && 'policies' in document) {
+    if (!Array.isArray(document.policies)) throw new UsageError(`${file}: policies must be a list`);
+    return document.policies.map((entry, i) => policyOf(entry, i, file));
+  }
+  if (
+    isObject(document) &&
+    Object.keys(document).length > 0 &&
+    Object.values(document).every(isLegacyPolicy)
+  ) {
+    return Object.entries(document).map(([name, entry], i) =>
+      legacyPolicy(name, entry as LegacyPolicy, i, file),
+    );
+  }
+  throw new UsageError(
+    `${file}: expected a list of policies (or {policies: [...]}, or the legacy {"<name>": {"id": …, "delete_older_than": {…}}} shape)`,
+  );
+}
+
+function policyOf(entry: unknown, index: number, file: string): ConfigPolicy {
+  const label =
+    isObject(entry) && typeof entry.name === 'string' ? `policy "${entry.name}"` : `policy #${index + 1}`;
+  const where = (field: string) => `${file}: ${label}: ${field}`;
+  if (!isObject(entry)) throw new UsageError(`${file}: ${label} must be a mapping of fields`);
+  for (const key of Object.keys(entry)) {
+    if (!FIELDS.has(key))
+      throw new UsageError(`${where(key)} is not a policy field (fields: ${[...FIELDS].join(', ')})`);
+  }
+  const repositories = [...list(entry, 'repository', where), ...list(entry, 'repositories', where)];
+  const input: PolicyInput = {
+    name: typeof entry.name === 'string' ? entry.name : `policy #${index + 1}`,
+    projects: [...list(entry, 'project', where), ...list(entry, 'projects', where)],
+    groups: [...list(entry, 'group', where), ...list(entry, 'groups', where)],
+    ...(repositories.length > 0 ? { repositories } : {}),
+    keep: list(entry, 'keep', where),
+    staleBranches: boolean(entry, 'stale-branches', where),
+  };
+  const match = string(entry, 'match', where);
+  if (match !== undefined) input.match = match;
+  const keepLatest = entry['keep-latest'];
+  if (keepLatest !== undefined) {
+    if (typeof keepLatest !== 'number')
+      throw new UsageError(`${where('keep-latest')} must be a number, not ${describe(keepLatest)}`);
+    input.keepLatest = keepLatest;
+  }
+  const olderThan = entry['older-than'];
+  if (olderThan !== undefined) {
+    if (typeof olderThan !== 'string')
+      throw new UsageError(`${where('older-than')} must be a duration like 14d, not ${describe(olderThan)}`);
+    input.olderThan = olderThan;
+  }
+  return { input, where };
+}
+
+interface LegacyPolicy {
+  id: number | string;
+  delete_older_than: Record<string, unknown>;
+}
+
+function isLegacyPolicy(value: unknown): boolean {
+  return isObject(value) && 'id' in value && 'delete_older_than' in value;
+}
+
+function legacyPolicy(name: string, entry: LegacyPolicy, index: number, file: string): ConfigPolicy {
+  const where = (field: string) => `${file}: policy "${name}": ${field}`;
+  const age = entry.delete_older_than;
+  if (!isObject(age))
+    throw new UsageError(`${where('delete_older_than')} must be a mapping like {"days": 14}`);
+  const units: Record<string, string> = { days: 'd', hours: 'h', minutes: 'm' };
+  const parts: string[] = [];
+  for (const [unit, amount] of Object.entries(age)) {
+    const suffix = units[unit];
+    if (!suffix)
+      throw new UsageError(`${where(`delete_older_than.${unit}`)} is not a unit: use days, hours or minutes`);
+    if (typeof amount !== 'number' || !(amount > 0)) {
+      throw new UsageError(
+        `${where(`delete_older_than.${unit}`)} must be a positive number, not ${describe(amount)}`,
+      );
+    }
+    parts.push(`${amount}${suffix}`);
+  }
+  if (parts.length === 0)
+    throw new UsageError(`${where('delete_older_than')} is empty: give days, hours or minutes`);
+  if (typeof entry.id !== 'number' && typeof entry.id !== 'string') {
+    throw new UsageError(`${where('id')} must be a project id`);
+  }
+  return {
+    input: {
+      name: name || `policy #${index + 1}`,
+      projects: [String(entry.id)],
+      groups: [],
+      keep: [],
+      olderThan: parts.join(''),
+      staleBranches: false,
+    },
+    where: (field) =>
+      where(field === 'older-than' ? 'delete_older_than' : field === 'project' ? 'id' : field),
+  };
+}
+
+function list(entry: Record<string, unknown>, key: string, where: (field: string) => string): string[] {
+  const value = entry[key];
+  if (value === undefined || value === null) return [];
+  const items = Array.isArray(value) ? value : [value];
+  return items.map((item) => {
+    if (typeof item !== 'string' && typeof item !== 'number') {
+      throw new UsageError(
+        `${where(key)} must hold strings${key.startsWith('project') || key.startsWith('group') ? ' or ids' : ''}, not ${describe(item)}`,
+      );
+    }
+    return String(item);
+  });
+}
+
+function string(
+  entry: Record<string, unknown>,
+  key: string,
+  where: (field: string) => string,
+): string | undefined {
+  const value = entry[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string')
+    throw new UsageError(`${where(key)} must be a string, not ${describe(value)}`);
+  return value;
+}
+
+function boolean(entry: Record<string, unknown>, key: string, where: (field: string) => string): boolean {
+  const value = entry[key];
+  if (value === undefined || value === null) return false;
+  if (typeof value !== 'boolean')
+    throw new UsageError(`${where(key)} must be true or false, not ${describe(value)}`);
+  return value;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  if (value === null) return 'null';
+  return typeof value === 'object' ? 'a mapping' : `${typeof value} ${JSON.stringify(value)}`;
+}

@@ -1,0 +1,88 @@
+// A prune policy — scope and rules — from loose values (flags or a config file), validated with
+// messages that name where each value came from.
+
+import type { GroupRef, ProjectRef } from '../model.ts';
+import { parseDuration } from '../plan/duration.ts';
+import { compileGlob, type RepositoryGlob } from '../plan/glob.ts';
+import { compileTagPattern, type TagPattern } from '../plan/regex.ts';
+import type { RetentionRules } from '../plan/retention.ts';
+import { parseProjectRef } from './delete-tag.ts';
+
+export interface Policy {
+  /** 'command line', or the policy's name in the config file */
+  name: string;
+  projects: ProjectRef[];
+  groups: GroupRef[];
+  /** undefined: every repository */
+  repositories?: RepositoryGlob[];
+  rules: RetentionRules;
+}
+
+/** Values as written, before checking; `where(field)` names the input for messages. */
+export interface PolicyInput {
+  name: string;
+  projects: string[];
+  groups: string[];
+  repositories?: string[];
+  match?: string;
+  keep: string[];
+  keepLatest?: number;
+  olderThan?: string;
+  staleBranches: boolean;
+}
+
+export type Where = (field: string) => string;
+
+/** Throws (via fail) at the first problem; fail(message) must not return. */
+export function buildPolicy(input: PolicyInput, where: Where, fail: (message: string) => never): Policy {
+  const rules: RetentionRules = { keep: [], staleBranches: input.staleBranches };
+  if (input.match !== undefined) rules.match = pattern(input.match, where('match'), fail);
+  rules.keep = input.keep.map((source) => pattern(source, where('keep'), fail));
+  if (input.keepLatest !== undefined) {
+    if (!Number.isInteger(input.keepLatest) || input.keepLatest < 0) {
+      fail(`${where('keep-latest')} ${input.keepLatest} must be a whole number, 0 or more`);
+    }
+    rules.keepLatest = input.keepLatest;
+  }
+  if (input.olderThan !== undefined) {
+    const parsed = parseDuration(input.olderThan);
+    if ('error' in parsed) fail(`${where('older-than')} ${input.olderThan} ${parsed.error}`);
+    rules.olderThanMs = parsed.ms;
+  }
+  if (rules.olderThanMs === undefined && rules.keepLatest === undefined && !rules.staleBranches) {
+    fail(
+      `${where('rules')}: at least one of older-than, keep-latest or stale-branches is required, so that no run deletes every tag by accident`,
+    );
+  }
+  if (rules.keepLatest === 0 && rules.olderThanMs === undefined && !rules.staleBranches) {
+    fail(
+      `${where('keep-latest')} 0 alone would delete every eligible tag: add older-than, or keep at least 1`,
+    );
+  }
+  const repositories = input.repositories?.map((source) => {
+    const glob = compileGlob(source);
+    if ('error' in glob) fail(`${where('repository')} ${source} ${glob.error}`);
+    return glob;
+  });
+  return {
+    name: input.name,
+    projects: input.projects.map((text) => parseProjectRef(text, where('project'))),
+    groups: input.groups.map((text) => parseGroupRef(text, where('group'), fail)),
+    ...(repositories ? { repositories } : {}),
+    rules,
+  };
+}
+
+function pattern(source: string, where: string, fail: (message: string) => never): TagPattern {
+  const compiled = compileTagPattern(source);
+  if ('error' in compiled) fail(`${where} ${JSON.stringify(source)} ${compiled.error}`);
+  return compiled;
+}
+
+function parseGroupRef(text: string, where: string, fail: (message: string) => never): GroupRef {
+  const value = text.trim();
+  if (/^\d+$/.test(value)) return { id: Number(value) };
+  const path = value.replace(/^\/+|\/+$/g, '');
+  if (/^[\w.-]+(\/[\w.-]+)*$/.test(path)) return { path };
+  return fail(`${where} ${text} is not a group: give its numeric id or its full path (e.g. acme/platform)`);
+}
