@@ -1,0 +1,60 @@
+// GraphQL over the same HTTP client. Only personal, project and group access tokens may use it:
+// GitLab refuses CI job tokens there (../shared/gitlab-api.md §6.1), so callers never send one.
+
+import { AuthError, GitLabResponseError } from '../errors.ts';
+import type { GitLabApi } from './api.ts';
+import { refusal } from './failures.ts';
+
+export interface GraphqlError {
+  message: string;
+  path?: (string | number)[];
+}
+
+export interface GraphqlAnswer<T> {
+  data: T | null;
+  errors: GraphqlError[];
+}
+
+/** GitLab's answer when the object is missing or the token may not see or change it. */
+export const RESOURCE_NOT_AVAILABLE = /does not exist or you don't have permission/i;
+
+export async function graphql<T>(
+  api: GitLabApi,
+  query: string,
+  variables: Record<string, unknown>,
+  label: string,
+  action: string,
+): Promise<GraphqlAnswer<T>> {
+  if (api.credential.kind === 'job') throw new Error(`bug: ${label} would send a CI job token to GraphQL`);
+  const response = await api.http.send({
+    method: 'POST',
+    url: new URL(api.graphqlUrl),
+    label,
+    api: 'graphql',
+    body: { query, variables },
+    expectJson: true,
+  });
+  if (response.status === 401 || response.status === 403) throw refusal(response, api.credential, action);
+  const body = response.json as { data?: T | null; errors?: GraphqlError[] } | undefined;
+  if (response.status !== 200 || !body || typeof body !== 'object') {
+    throw new GitLabResponseError(
+      `GitLab's GraphQL API could not ${action} (HTTP ${response.status})`,
+      response.status,
+    );
+  }
+  const errors = Array.isArray(body.errors) ? body.errors : [];
+  if ((body.data === null || body.data === undefined) && errors.length > 0) {
+    const message = errors[0]?.message ?? 'unknown error';
+    if (RESOURCE_NOT_AVAILABLE.test(message)) {
+      throw new AuthError(
+        `GitLab's GraphQL API refused to ${action} (${message}): the token needs the api scope and at least the Developer role`,
+      );
+    }
+    throw new GitLabResponseError(`GitLab's GraphQL API could not ${action}: ${message}`, 200);
+  }
+  return { data: body.data ?? null, errors };
+}
+
+export function repositoryGid(id: number): string {
+  return `gid://gitlab/ContainerRepository/${id}`;
+}

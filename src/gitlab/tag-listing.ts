@@ -1,0 +1,138 @@
+// Reading a repository's tags: names, push times, digests, sizes.
+//
+// - Personal/project/group tokens: GraphQL, which returns name, digest, publishedAt and size in
+//   one page. GitLab clamps the page to 20 tags but advances the cursor by `first`, silently
+//   skipping tags when asked for more (../shared/gitlab-api.md §6.4): never ask for more than 20.
+// - CI job tokens (REST only): names from keyset pages of up to 1,000, then one details request
+//   for each tag that still needs a date after the name rules (created_at: first push on GitLab's
+//   registry, image build time on legacy registries).
+
+import { mapConcurrent } from '../concurrency.ts';
+import { GitLabResponseError } from '../errors.ts';
+import type { Repository, Tag } from '../model.ts';
+import type { GitLabApi } from './api.ts';
+import { graphql, repositoryGid } from './graphql.ts';
+import { MAX_OFFSET_PAGE_SIZE, pages } from './pagination.ts';
+import { getTagDetails } from './tags.ts';
+
+export const GRAPHQL_TAG_PAGE_SIZE = 20; // ContainerRepositoryDetails.tags max_page_size
+export const MAX_KEYSET_PAGE_SIZE = 1000; // the registry's `n` limit, passed through by REST keyset
+
+const TAGS_QUERY = `query($id: ContainerRepositoryID!, $after: String) {
+  containerRepository(id: $id) {
+    tags(first: ${GRAPHQL_TAG_PAGE_SIZE}, after: $after) {
+      pageInfo { hasNextPage endCursor }
+      nodes { name digest createdAt publishedAt totalSize }
+    }
+  }
+}`;
+
+interface TagNode {
+  name: string;
+  digest: string | null;
+  createdAt: string | null;
+  publishedAt: string | null;
+  totalSize: string | number | null;
+}
+
+interface TagsPage {
+  containerRepository: {
+    tags: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: TagNode[] } | null;
+  } | null;
+}
+
+export async function listTagsGraphql(api: GitLabApi, repository: Repository): Promise<Tag[]> {
+  const tags: Tag[] = [];
+  let after: string | null = null;
+  const action = `list the tags of ${repository.path}`;
+  for (;;) {
+    const answer: { data: TagsPage | null } = await graphql<TagsPage>(
+      api,
+      TAGS_QUERY,
+      { id: repositoryGid(repository.id), after },
+      'graphqlTags',
+      action,
+    );
+    const connection = answer.data?.containerRepository?.tags;
+    // null: deleted since it was listed, or invisible to this token through GraphQL
+    if (!connection) return tags;
+    for (const node of connection.nodes) tags.push(fromNode(node));
+    if (!connection.pageInfo.hasNextPage || !connection.pageInfo.endCursor) return tags;
+    after = connection.pageInfo.endCursor;
+  }
+}
+
+function fromNode(node: TagNode): Tag {
+  const published = parseTime(node.publishedAt);
+  const created = parseTime(node.createdAt);
+  const pushedAt = published ?? created;
+  const size = node.totalSize === null || node.totalSize === undefined ? undefined : Number(node.totalSize);
+  return {
+    name: node.name,
+    ...(node.digest ? { digest: node.digest } : {}),
+    ...(pushedAt
+      ? { pushedAt, pushedAtSource: published ? ('published_at' as const) : ('created_at' as const) }
+      : {}),
+    ...(size !== undefined && Number.isFinite(size) ? { sizeBytes: size } : {}),
+  };
+}
+
+function parseTime(text: string | null): Date | undefined {
+  if (!text) return undefined;
+  const date = new Date(text);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+/** Every tag name, keyset pages of 1,000 where GitLab offers them, else offset pages of 100. */
+export async function listTagNames(api: GitLabApi, repository: Repository): Promise<string[]> {
+  const base = ['projects', repository.projectId, 'registry', 'repositories', repository.id, 'tags'];
+  const what = { label: 'listTags', action: `list the tags of ${repository.path}` };
+  const keyset = api.url(base, { pagination: 'keyset', per_page: MAX_KEYSET_PAGE_SIZE });
+  const names: string[] = [];
+  try {
+    // A GitLab without keyset for tags answers offset pages (X-Next-Page), which pages() follows too.
+    for await (const page of pages(api, keyset, what)) for (const item of page) names.push(nameOf(item));
+    return names;
+  } catch (error) {
+    // Legacy registries answer 405 to keyset pagination.
+    if (!(error instanceof GitLabResponseError && error.status === 405)) throw error;
+  }
+  for await (const page of pages(api, api.url(base, { per_page: MAX_OFFSET_PAGE_SIZE }), what)) {
+    for (const item of page) names.push(nameOf(item));
+  }
+  return names;
+}
+
+function nameOf(item: unknown): string {
+  return String((item as { name?: unknown })?.name);
+}
+
+/** Names in, tags out: details (push time, digest, size) only for the names that need them. */
+export async function listTagsRest(
+  api: GitLabApi,
+  repository: Repository,
+  needsDetails: (name: string) => boolean,
+  concurrency: number,
+): Promise<Tag[]> {
+  const names = await listTagNames(api, repository);
+  return mapConcurrent(names, concurrency, async (name) => {
+    if (!needsDetails(name)) return { name };
+    // 404 here is not "absent": some GitLab versions cannot show multi-arch tags. Unknown age then.
+    return (await getTagDetails(api, repository, name)) ?? { name };
+  });
+}
+
+/**
+ * The cheapest complete read for this token: GraphQL (everything in 20-tag pages) when allowed,
+ * else REST names plus details for the names `needsDetails` selects.
+ */
+export function readTags(
+  api: GitLabApi,
+  repository: Repository,
+  needsDetails: (name: string) => boolean,
+  concurrency: number,
+): Promise<Tag[]> {
+  return api.credential.kind === 'job'
+    ? listTagsRest(api, repository, needsDetails, concurrency)
+    : listTagsGraphql(api, repository);
+}
