@@ -24,8 +24,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         return await runDeleteTag(resolveDeleteTagOptions(raw, io.env, isTty), safe);
       }
       case 'prune': {
-        const { UsageError } = await import('./errors.ts');
-        throw new UsageError('prune is not available yet');
+        const { resolvePruneOptions } = await import('./options/prune.ts');
+        const { runPrune } = await import('./commands/prune.ts');
+        return await runPrune(await resolvePruneOptions(raw, io.env, isTty), safe);
       }
     }
   } catch (error) {

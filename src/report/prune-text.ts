@@ -1,0 +1,102 @@
+// prune's text for job logs: one collapsible section per project, printed when its last
+// repository is done, then a compact table and one summary line.
+
+import type { GitLabApi } from '../gitlab/api.ts';
+import type { Repository } from '../model.ts';
+import type { PruneOptions } from '../options/prune.ts';
+import { projectPathOf } from '../plan/scope.ts';
+import type { Console } from './console.ts';
+import { formatBytes } from './format.ts';
+import {
+  addTotals,
+  emptyTotals,
+  type PruneTotals,
+  type RepositoryEntry,
+  renderRepository,
+  renderSummaryTable,
+} from './prune.ts';
+import { sectionEnd, sectionStart } from './sections.ts';
+
+export class PruneTextReport {
+  private readonly console: Console;
+  private readonly options: PruneOptions;
+  private readonly startedAt: Date;
+  private readonly pending = new Map<
+    number,
+    { path: string; remaining: number; lines: string[]; totals: PruneTotals }
+  >();
+  private readonly done: { name: string; totals: PruneTotals }[] = [];
+  private readonly repositoryRows: { name: string; totals: PruneTotals }[] = [];
+
+  constructor(console: Console, options: PruneOptions, startedAt: Date) {
+    this.console = console;
+    this.options = options;
+    this.startedAt = startedAt;
+    const mode = options.dryRun ? console.colors.cyan('dry run: nothing is deleted') : 'deleting';
+    const shard = options.shard ? ` · shard ${options.shard.index}/${options.shard.total}` : '';
+    console.out(`registry-cleaner prune · ${mode}${shard}`);
+  }
+
+  expect(repositories: readonly Repository[]): void {
+    for (const repository of repositories) {
+      const project = this.pending.get(repository.projectId) ?? {
+        path: projectPathOf(repository),
+        remaining: 0,
+        lines: [],
+        totals: emptyTotals(),
+      };
+      project.remaining++;
+      this.pending.set(repository.projectId, project);
+    }
+  }
+
+  repository(entry: RepositoryEntry): void {
+    const { verbose, quiet } = this.options.output;
+    const project = this.pending.get(entry.project.id);
+    if (!project) return;
+    project.lines.push(...renderRepository(entry, this.console.colors, this.options.dryRun, verbose, quiet));
+    addTotals(project.totals, entry.totals);
+    this.repositoryRows.push({ name: entry.repository.path, totals: entry.totals });
+    if (--project.remaining > 0) return;
+    this.pending.delete(entry.project.id);
+    this.done.push({ name: project.path, totals: project.totals });
+    const t = project.totals;
+    const title = `${this.console.colors.bold(project.path)}: ${t.repositories} repositories, ${t.tags} tags, ${this.options.dryRun ? `${t.planned} to delete` : `${t.deleted} deleted`}`;
+    const seconds = Math.floor(Date.now() / 1000);
+    if (this.options.output.gitlabCi) {
+      this.console.out(sectionStart(`prune_${entry.project.id}`, title, seconds, project.lines.length > 20));
+      for (const line of project.lines) this.console.out(line);
+      this.console.out(sectionEnd(`prune_${entry.project.id}`, seconds));
+    } else {
+      if (!this.options.output.quiet) this.console.out(title);
+      for (const line of project.lines) this.console.out(line);
+    }
+  }
+
+  finish(total: PruneTotals, api: GitLabApi, finishedAt: Date): void {
+    const { colors } = this.console;
+    const rows = this.repositoryRows.length <= 30 ? this.repositoryRows : this.done;
+    if (!this.options.output.quiet && total.repositories > 0) {
+      this.console.out('');
+      for (const line of renderSummaryTable(rows, total, this.options.dryRun)) this.console.out(line);
+    }
+    const seconds = ((finishedAt.getTime() - this.startedAt.getTime()) / 1000).toFixed(1);
+    const cost = colors.dim(`(${api.http.statistics.total} requests, ${seconds} s)`);
+    const reclaim =
+      total.reclaimableBytes > 0
+        ? `, ${formatBytes(total.reclaimableBytes)} reclaimable by garbage collection`
+        : '';
+    const problems = total.failed + total.forbidden;
+    const mark = problems > 0 ? colors.red('✖') : colors.green('✔');
+    const what = this.options.dryRun
+      ? `Dry run: ${total.planned} of ${total.tags} tags would be deleted`
+      : `${total.deleted + total.absent} of ${total.tags} tags deleted`;
+    const extra = [
+      total.protected ? `${total.protected} protected` : '',
+      problems ? colors.red(`${problems} failed`) : '',
+    ].filter(Boolean);
+    this.console.out(
+      `${mark} ${what} in ${total.repositories} repositories${extra.length ? ` (${extra.join(', ')})` : ''}${reclaim} ${cost}`,
+    );
+  }
+}
