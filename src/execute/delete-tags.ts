@@ -69,7 +69,8 @@ export async function interpret(
       return {
         outcome: 'protected',
         status: answer.status,
-        reason: 'a tag protection rule keeps it from this role (GitLab: cannot delete protected tag(s))',
+        reason:
+          "protected by a tag protection rule above this token's role (GitLab: cannot delete protected tag(s))",
       };
     case 'refused':
       // Newest GitLab authorises against the tag object, which is nil for a missing tag: 403.

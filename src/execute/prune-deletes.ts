@@ -46,7 +46,8 @@ export async function deletePlannedTags(
           repository,
           tag,
           outcome: 'protected',
-          reason: 'a tag protection rule keeps it from this role (GitLab: cannot delete protected tag(s))',
+          reason:
+            "protected by a tag protection rule above this token's role (GitLab: cannot delete protected tag(s))",
         });
       } else unsettled.push(tag);
     }

@@ -32,7 +32,11 @@ function tokenName(credential: Credential): string {
  * project acme/web-app".
  */
 export function refusal(response: HttpResponse, credential: Credential, action: string): Error {
-  const said = gitlabMessage(response);
+  // GitLab's messages usually start with the status ("401 Unauthorized"); never say it twice.
+  const message = gitlabMessage(response);
+  const said = message.startsWith(String(response.status))
+    ? message.slice(String(response.status).length).trim()
+    : message;
   const token = tokenName(credential);
   const body = (response.json ?? {}) as Record<string, unknown>;
   switch (response.status) {

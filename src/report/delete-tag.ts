@@ -82,8 +82,11 @@ export function renderDeleteTagText(report: DeleteTagReport, colors: Colors, qui
     if (quiet && !PROBLEMS.has(entry.outcome)) continue;
     const style = OUTCOME_STYLE[entry.outcome];
     const paint = colors[style.color] as (text: string) => string;
-    const name = `${entry.repository}:${entry.tag}`.padEnd(width);
-    const reason = entry.reason && entry.outcome !== 'deleted' ? `  ${colors.dim(entry.reason)}` : '';
+    const name = `${entry.repository}:${entry.tag}`;
+    const reason =
+      entry.reason && entry.outcome !== 'deleted'
+        ? `${' '.repeat(width - name.length)}  ${colors.dim(entry.reason)}`
+        : '';
     lines.push(`  ${paint(style.label.padEnd(12))} ${name}${reason}`);
   }
   for (const glob of report.unmatchedRepositories) {

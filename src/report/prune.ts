@@ -192,14 +192,17 @@ export function renderRepository(
     tag.name,
     tag.pushedAt ? tag.pushedAt.slice(0, 16).replace('T', ' ') : '—',
     tag.ageDays === undefined ? '' : `${Math.floor(tag.ageDays)}d`,
+    // After a refusal GitLab's reason is the news; the plan's reason stays in the JSON report.
     colors.dim(
-      [
-        tag.because,
-        tag.reason,
-        tag.sharesImageWith ? `frees nothing: ${tag.sharesImageWith.join(', ')} kept on the same image` : '',
-      ]
-        .filter(Boolean)
-        .join('; '),
+      tag.reason ??
+        [
+          tag.because,
+          tag.sharesImageWith
+            ? `frees nothing: ${tag.sharesImageWith.join(', ')} kept on the same image`
+            : '',
+        ]
+          .filter(Boolean)
+          .join('; '),
     ),
   ]);
   for (const line of table(['', 'tag', 'pushed (UTC)', 'age', 'why'], rows, (column) => column === 3)) {
