@@ -1,0 +1,269 @@
+// The CI/CD component templates/delete-tag-on-stop.yml, included the two ways the README shows and
+// run by gitlab-ci-local: its spec:inputs resolve, the pipeline passes GitLab's CI schema, and the
+// stop job, run in a local shell with the bundle as `registry-cleaner`, cleans the sandbox registry.
+
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
+import { afterEach, describe, expect, test } from 'vitest';
+import { parse } from 'yaml';
+import { BUNDLE } from './cli.ts';
+import { baseEnv, mustSucceed, type ProcessResult, run } from './support/process.ts';
+import { type ReviewWorld, ROOT_TAGS_BEFORE, startReviewWorld, tagNames } from './support/review-world.ts';
+
+const PROJECT_URL = new URL('../../', import.meta.url);
+const TEMPLATES = fileURLToPath(new URL('templates', PROJECT_URL));
+const GITLAB_CI_LOCAL = fileURLToPath(new URL('node_modules/.bin/gitlab-ci-local', PROJECT_URL));
+const REMOTE = 'https://gitlab.example.com/Acme/Web-App.git';
+const BRANCH = 'feature/Login';
+const STATE_DIR = '.gitlab-ci-local';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+interface Checkout {
+  dir: string;
+  /** HEAD: the ref under which gitlab-ci-local reads the component from the working tree */
+  sha: string;
+  /** the whole environment of git and gitlab-ci-local */
+  env: Record<string, string>;
+}
+
+/**
+ * A clone of Acme/Web-App on feature/Login whose one commit holds a copy of templates/, with a
+ * temporary HOME and a bin directory where `registry-cleaner` is the freshly built bundle.
+ * `.gitlab-ci.yml` stays uncommitted, so that HEAD is the commit that the component form pins.
+ */
+async function checkout(): Promise<Checkout> {
+  if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run npm run build (npm test does)`);
+  const temp = mkdtempSync(join(tmpdir(), 'registry-cleaner-component-'));
+  cleanups.push(() => rmSync(temp, { recursive: true, force: true }));
+  const dir = join(temp, 'web-app');
+  const home = join(temp, 'home');
+  const bin = join(temp, 'bin');
+  for (const path of [dir, home, bin]) mkdirSync(path);
+  writeFileSync(join(bin, 'registry-cleaner'), `#!/bin/sh\nexec '${process.execPath}' '${BUNDLE}' "$@"\n`);
+  chmodSync(join(bin, 'registry-cleaner'), 0o755);
+  cpSync(TEMPLATES, join(dir, 'templates'), { recursive: true });
+  // A temporary HOME: no global git config, no ~/.gitlab-ci-local/variables.yml of the machine's.
+  // GIT_ALLOW_PROTOCOL=file: should gitlab-ci-local take the component for a remote one, its
+  // `git clone https://gitlab.example.com/…` fails at once instead of going to the network.
+  const env = { ...baseEnv(), PATH: `${bin}:${baseEnv().PATH}`, HOME: home, GIT_ALLOW_PROTOCOL: 'file' };
+  const git = async (...args: string[]) =>
+    mustSucceed(`git ${args.join(' ')}`, await run('git', args, { cwd: dir, env })).stdout.trim();
+  await git('init', '--quiet', '--initial-branch', BRANCH);
+  await git('config', 'user.name', 'Dev');
+  await git('config', 'user.email', 'dev@example.com');
+  await git('remote', 'add', 'origin', REMOTE);
+  // gitlab-ci-local asks for the remote's default branch; a symbolic ref answers without a fetch.
+  await git('symbolic-ref', 'refs/remotes/origin/HEAD', 'refs/remotes/origin/main');
+  await git('add', 'templates');
+  await git('commit', '--quiet', '--message', 'Add the delete-tag-on-stop component');
+  return { dir, sha: await git('rev-parse', 'HEAD'), env };
+}
+
+/** .gitlab-ci.yml: the include, and a deploy job whose environment the stop job stops. */
+function pipeline(include: string, stopJob: string, stage: string): string {
+  return `${include}
+stages: [build, ${stage}]
+deploy-review:
+  stage: ${stage}
+  script: [echo deploying]
+  environment:
+    name: review/$CI_COMMIT_REF_SLUG
+    on_stop: ${stopJob}
+`;
+}
+
+async function gitlabCiLocal(repo: Checkout, args: readonly string[]): Promise<ProcessResult> {
+  // Node 24: gitlab-ci-local needs ≥ 22, and the PATH's node may be older.
+  const result = await run(
+    process.execPath,
+    [GITLAB_CI_LOCAL, '--state-dir', STATE_DIR, '--no-color', ...args],
+    {
+      cwd: repo.dir,
+      env: repo.env,
+      timeoutMs: 50_000,
+    },
+  );
+  return { ...result, stdout: stripVTControlCharacters(result.stdout) };
+}
+
+interface JobDefinition {
+  stage: string;
+  when?: string;
+  allow_failure?: boolean;
+  environment: { name: string; action?: string; on_stop?: string };
+  variables?: Record<string, string>;
+  script: string[];
+  artifacts?: { when?: string; paths?: string[] };
+}
+
+/** What gitlab-ci-local made of the pipeline: the schema-validated list and the expanded YAML. */
+async function resolvedPipeline(repo: Checkout) {
+  const list = JSON.parse(
+    mustSucceed('gitlab-ci-local --list-json', await gitlabCiLocal(repo, ['--list-json'])).stdout,
+  );
+  const preview = parse(
+    mustSucceed('gitlab-ci-local --preview', await gitlabCiLocal(repo, ['--preview'])).stdout,
+  ) as Record<string, JobDefinition>;
+  return { list: list as { name: string; stage: string; when: string; allow_failure: boolean }[], preview };
+}
+
+function expectStopJob(
+  resolved: Awaited<ReturnType<typeof resolvedPipeline>>,
+  expected: { name: string; stage: string; dryRun: 'true' | 'false' },
+): void {
+  expect(resolved.list.find((job) => job.name === expected.name)).toMatchObject({
+    stage: expected.stage,
+    when: 'manual',
+    allow_failure: true,
+  });
+  const job = resolved.preview[expected.name];
+  expect(job).toBeDefined();
+  expect(job?.environment).toEqual({ name: 'review/$CI_COMMIT_REF_SLUG', action: 'stop' });
+  expect(resolved.preview['deploy-review']?.environment).toMatchObject({
+    name: job?.environment.name,
+    on_stop: expected.name,
+  });
+  expect(job?.variables).toMatchObject({
+    GIT_STRATEGY: 'none',
+    REGISTRY_CLEANER_TAG: '$CI_COMMIT_REF_SLUG',
+    REGISTRY_CLEANER_REPOSITORY: '.',
+    REGISTRY_CLEANER_DRY_RUN: expected.dryRun,
+  });
+  expect(job?.artifacts).toMatchObject({ when: 'always', paths: ['registry-cleaner-report.json'] });
+}
+
+/** Plays the stop job as GitLab would when the environment stops, against the sandbox. */
+async function playStopJob(repo: Checkout, world: ReviewWorld, job: string) {
+  const variables: Record<string, string> = {
+    CI_API_V4_URL: world.sandbox.apiUrl,
+    CI_SERVER_URL: world.sandbox.url,
+    CI_PROJECT_ID: String(world.project.id),
+    CI_JOB_TOKEN: world.jobToken,
+  };
+  const result = await gitlabCiLocal(repo, [
+    job,
+    '--force-shell-executor',
+    '--ignore-predefined-vars',
+    Object.keys(variables).join(','),
+    ...Object.entries(variables).flatMap(([name, value]) => ['--variable', `${name}=${value}`]),
+  ]);
+  // allow_failure: a failed stop job is a warning and gitlab-ci-local still exits 0.
+  const output = `${result.stdout}\n${result.stderr}`;
+  if (result.code !== 0 || !new RegExp(`PASS\\s+${job}\\b`).test(output)) {
+    throw new Error(`the stop job did not pass (exit ${result.code}):\n${output}`);
+  }
+  // the environment it stops is the deploy job's, with the slug of feature/Login
+  expect(output).toContain(`${job} environment: { name: review/feature-login }`);
+  const reportPath = join(repo.dir, STATE_DIR, 'artifacts', job, 'registry-cleaner-report.json');
+  expect(existsSync(reportPath), `artifact ${reportPath}`).toBe(true);
+  return { output, report: JSON.parse(readFileSync(reportPath, 'utf8')) };
+}
+
+async function startWorld(): Promise<ReviewWorld> {
+  const world = await startReviewWorld();
+  cleanups.push(() => world.sandbox.close());
+  return world;
+}
+
+function expectOnlyRootFeatureLoginDeleted(w: ReviewWorld): void {
+  expect(tagNames(w, w.root)).toEqual(ROOT_TAGS_BEFORE.filter((tag) => tag !== 'feature-login'));
+  expect(tagNames(w, w.api)).toEqual(['feature-login', 'main']);
+  expect(
+    w.sandbox.requests.filter((r) => r.operation === 'deleteTag').map((r) => `${r.auth} ${r.status}`),
+  ).toEqual(['job 200']);
+}
+
+describe('templates/delete-tag-on-stop.yml run by gitlab-ci-local', () => {
+  test('include: component (this project at the current SHA) with job-name and stage: validates, the stop job deletes <root>:feature-login', async () => {
+    const repo = await checkout();
+    const include = `include:
+  - component: gitlab.example.com/Acme/Web-App/delete-tag-on-stop@${repo.sha}
+    inputs:
+      job-name: cleanup-review
+      stage: review
+`;
+    writeFileSync(join(repo.dir, '.gitlab-ci.yml'), pipeline(include, 'cleanup-review', 'review'));
+    expectStopJob(await resolvedPipeline(repo), { name: 'cleanup-review', stage: 'review', dryRun: 'false' });
+
+    const world = await startWorld();
+    const { output, report } = await playStopJob(repo, world, 'cleanup-review');
+    expect(output).toMatch(/deleted\s+acme\/web-app:feature-login/);
+    expect(report).toMatchObject({
+      command: 'delete-tag',
+      dryRun: false,
+      tags: ['feature-login'],
+      results: [{ repository: 'acme/web-app', tag: 'feature-login', outcome: 'deleted' }],
+    });
+    expectOnlyRootFeatureLoginDeleted(world);
+  });
+
+  test('include: local with inputs (as include: project would): default job-name: validates, the stop job deletes <root>:feature-login', async () => {
+    const repo = await checkout();
+    const include = `include:
+  - local: templates/delete-tag-on-stop.yml
+    inputs:
+      stage: deploy
+      environment: review/$CI_COMMIT_REF_SLUG
+`;
+    writeFileSync(join(repo.dir, '.gitlab-ci.yml'), pipeline(include, 'stop-review', 'deploy'));
+    expectStopJob(await resolvedPipeline(repo), { name: 'stop-review', stage: 'deploy', dryRun: 'false' });
+
+    const world = await startWorld();
+    const { report } = await playStopJob(repo, world, 'stop-review');
+    expect(report).toMatchObject({
+      dryRun: false,
+      results: [{ repository: 'acme/web-app', tag: 'feature-login', outcome: 'deleted' }],
+    });
+    expectOnlyRootFeatureLoginDeleted(world);
+  });
+
+  test('dry-run: true: the stop job passes, reports the tag as planned and deletes nothing', async () => {
+    const repo = await checkout();
+    const include = `include:
+  - component: gitlab.example.com/Acme/Web-App/delete-tag-on-stop@${repo.sha}
+    inputs:
+      dry-run: true
+`;
+    writeFileSync(join(repo.dir, '.gitlab-ci.yml'), pipeline(include, 'stop-review', 'deploy'));
+    expectStopJob(await resolvedPipeline(repo), { name: 'stop-review', stage: 'deploy', dryRun: 'true' });
+
+    const world = await startWorld();
+    const { report } = await playStopJob(repo, world, 'stop-review');
+    expect(report).toMatchObject({
+      dryRun: true,
+      results: [{ repository: 'acme/web-app', tag: 'feature-login', outcome: 'planned' }],
+    });
+    expect(tagNames(world, world.root)).toEqual(ROOT_TAGS_BEFORE);
+    expect(tagNames(world, world.api)).toEqual(['feature-login', 'main']);
+    expect(world.sandbox.requests.filter((r) => r.operation === 'deleteTag')).toEqual([]);
+  });
+
+  test('the inputs are checked: a job-name outside its regex fails the pipeline', async () => {
+    const repo = await checkout();
+    const include = `include:
+  - local: templates/delete-tag-on-stop.yml
+    inputs:
+      job-name: "stop; rm -rf /"
+`;
+    writeFileSync(join(repo.dir, '.gitlab-ci.yml'), pipeline(include, 'stop-review', 'deploy'));
+    const result = await gitlabCiLocal(repo, ['--list-json']);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/job-name.*does not match required regex/);
+  });
+});

@@ -1,0 +1,56 @@
+// Child processes for end-to-end tests: an explicit environment, output captured and never printed.
+
+import { spawn } from 'node:child_process';
+
+export interface ProcessResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  /** The whole environment of the child: nothing is inherited. */
+  env: Record<string, string>;
+  cwd?: string;
+  timeoutMs?: number;
+}
+
+/** PATH and HOME of this process, and nothing else: the base of every child's environment. */
+export function baseEnv(): Record<string, string> {
+  return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root' };
+}
+
+export async function run(
+  file: string,
+  args: readonly string[],
+  options: RunOptions,
+): Promise<ProcessResult> {
+  const child = spawn(file, [...args], {
+    env: options.env,
+    cwd: options.cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.timeoutMs ? { timeout: options.timeoutMs, killSignal: 'SIGKILL' as const } : {}),
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const code = await new Promise<number>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (exitCode) => resolve(exitCode ?? -1));
+  });
+  return { code, stdout, stderr };
+}
+
+/** The result, or an error that shows what the command printed (the end of it, where failures are). */
+export function mustSucceed(what: string, result: ProcessResult): ProcessResult {
+  if (result.code === 0) return result;
+  const tail = (text: string) => text.trimEnd().split('\n').slice(-40).join('\n');
+  throw new Error(
+    `${what} exited ${result.code}\n--- stdout (end) ---\n${tail(result.stdout)}\n--- stderr (end) ---\n${tail(result.stderr)}`,
+  );
+}
