@@ -3,6 +3,7 @@
 // errors, 429 and 502/503/504 (honouring Retry-After / RateLimit-Reset), pacing before the rate
 // limit is hit, proxies from the environment, an extra CA, and traces without secrets.
 
+import { getCACertificates } from 'node:tls';
 import { EnvHttpProxyAgent, request } from 'undici';
 import { Semaphore } from '../concurrency.ts';
 import { GitLabUnavailableError, WrongEndpointError } from '../errors.ts';
@@ -114,7 +115,10 @@ export class GitLabHttp {
     this.timing = options.timing ?? realTiming;
     this.inFlight = new Semaphore(options.concurrency);
     this.gate = new RateLimitGate(this.timing);
-    const tls = options.ca ? { ca: options.ca } : undefined;
+    // An explicit `ca` replaces Node's list; keep the default one (bundled roots plus
+    // NODE_EXTRA_CA_CERTS) and add the user's, so that a proxy or mirror with a public
+    // certificate keeps working next to a private GitLab CA.
+    const tls = options.ca ? { ca: [...getCACertificates('default'), options.ca] } : undefined;
     // Proxy settings are passed explicitly ('' = none) so that the agent never reads the
     // environment behind the options' back.
     this.dispatcher = new EnvHttpProxyAgent({

@@ -33,7 +33,7 @@ export function resolveConnection(raw: RawOptions, env: Env, warnings: string[])
     timeoutMs: resolveTimeout(raw),
     retries: integerIn(raw, 'retries', 0, 10, DEFAULTS.retries),
     concurrency: integerIn(raw, 'concurrency', 1, 64, DEFAULTS.concurrency),
-    ...resolveCa(raw),
+    ...resolveCa(raw, env),
     proxy: resolveProxy(env),
   };
 }
@@ -176,8 +176,10 @@ export function integerIn(raw: RawOptions, name: string, min: number, max: numbe
   return value;
 }
 
-function resolveCa(raw: RawOptions): { ca?: string } {
-  const setting = raw.string('ca-file');
+function resolveCa(raw: RawOptions, env: Env): { ca?: string } {
+  // GitLab Runner hands jobs the CA of a GitLab with a private certificate as a file variable.
+  const runnerCa = env.CI_SERVER_TLS_CA_FILE?.trim();
+  const setting = raw.string('ca-file') ?? (runnerCa ? { value: runnerCa, source: 'CI_SERVER_TLS_CA_FILE' } : undefined);
   if (!setting) return {};
   let pem: string;
   try {

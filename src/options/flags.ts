@@ -153,6 +153,7 @@ export const FLAGS: readonly Flag[] = [
     type: 'string',
     commands: BOTH,
     description: 'PEM file of CA certificates to trust for GitLab (added to the system ones)',
+    default: '$CI_SERVER_TLS_CA_FILE',
   },
   // behaviour and output
   { name: 'dry-run', type: 'boolean', commands: BOTH, description: 'show the plan, delete nothing' },
