@@ -2,78 +2,26 @@
 // run by gitlab-ci-local: its spec:inputs resolve, the pipeline passes GitLab's CI schema, and the
 // stop job, run in a local shell with the bundle as `registry-cleaner`, cleans the sandbox registry.
 
-import {
-  chmodSync,
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { stripVTControlCharacters } from 'node:util';
 import { afterEach, describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
-import { BUNDLE } from './cli.ts';
-import { baseEnv, mustSucceed, type ProcessResult, run } from './support/process.ts';
+import {
+  type Checkout,
+  checkoutWithTemplates,
+  gitlabCiLocal,
+  playJob,
+  STATE_DIR,
+} from './support/gitlab-ci-local.ts';
+import { mustSucceed } from './support/process.ts';
 import { type ReviewWorld, ROOT_TAGS_BEFORE, startReviewWorld, tagNames } from './support/review-world.ts';
-
-const PROJECT_URL = new URL('../../', import.meta.url);
-const TEMPLATES = fileURLToPath(new URL('templates', PROJECT_URL));
-const GITLAB_CI_LOCAL = fileURLToPath(new URL('node_modules/.bin/gitlab-ci-local', PROJECT_URL));
-const REMOTE = 'https://gitlab.example.com/Acme/Web-App.git';
-const BRANCH = 'feature/Login';
-const STATE_DIR = '.gitlab-ci-local';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-interface Checkout {
-  dir: string;
-  /** HEAD: the ref under which gitlab-ci-local reads the component from the working tree */
-  sha: string;
-  /** the whole environment of git and gitlab-ci-local */
-  env: Record<string, string>;
-}
-
-/**
- * A clone of Acme/Web-App on feature/Login whose one commit holds a copy of templates/, with a
- * temporary HOME and a bin directory where `registry-cleaner` is the freshly built bundle.
- * `.gitlab-ci.yml` stays uncommitted, so that HEAD is the commit that the component form pins.
- */
-async function checkout(): Promise<Checkout> {
-  if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run npm run build (npm test does)`);
-  const temp = mkdtempSync(join(tmpdir(), 'registry-cleaner-component-'));
-  cleanups.push(() => rmSync(temp, { recursive: true, force: true }));
-  const dir = join(temp, 'web-app');
-  const home = join(temp, 'home');
-  const bin = join(temp, 'bin');
-  for (const path of [dir, home, bin]) mkdirSync(path);
-  writeFileSync(join(bin, 'registry-cleaner'), `#!/bin/sh\nexec '${process.execPath}' '${BUNDLE}' "$@"\n`);
-  chmodSync(join(bin, 'registry-cleaner'), 0o755);
-  cpSync(TEMPLATES, join(dir, 'templates'), { recursive: true });
-  // A temporary HOME: no global git config, no ~/.gitlab-ci-local/variables.yml of the machine's.
-  // GIT_ALLOW_PROTOCOL=file: should gitlab-ci-local take the component for a remote one, its
-  // `git clone https://gitlab.example.com/…` fails at once instead of going to the network.
-  const env = { ...baseEnv(), PATH: `${bin}:${baseEnv().PATH}`, HOME: home, GIT_ALLOW_PROTOCOL: 'file' };
-  const git = async (...args: string[]) =>
-    mustSucceed(`git ${args.join(' ')}`, await run('git', args, { cwd: dir, env })).stdout.trim();
-  await git('init', '--quiet', '--initial-branch', BRANCH);
-  await git('config', 'user.name', 'Dev');
-  await git('config', 'user.email', 'dev@example.com');
-  await git('remote', 'add', 'origin', REMOTE);
-  // gitlab-ci-local asks for the remote's default branch; a symbolic ref answers without a fetch.
-  await git('symbolic-ref', 'refs/remotes/origin/HEAD', 'refs/remotes/origin/main');
-  await git('add', 'templates');
-  await git('commit', '--quiet', '--message', 'Add the delete-tag-on-stop component');
-  return { dir, sha: await git('rev-parse', 'HEAD'), env };
-}
+const checkout = () => checkoutWithTemplates(cleanups, { branch: 'feature/Login' });
 
 /** .gitlab-ci.yml: the include, and a deploy job whose environment the stop job stops. */
 function pipeline(include: string, stopJob: string, stage: string): string {
@@ -86,20 +34,6 @@ deploy-review:
     name: review/$CI_COMMIT_REF_SLUG
     on_stop: ${stopJob}
 `;
-}
-
-async function gitlabCiLocal(repo: Checkout, args: readonly string[]): Promise<ProcessResult> {
-  // Node 24: gitlab-ci-local needs ≥ 22, and the PATH's node may be older.
-  const result = await run(
-    process.execPath,
-    [GITLAB_CI_LOCAL, '--state-dir', STATE_DIR, '--no-color', ...args],
-    {
-      cwd: repo.dir,
-      env: repo.env,
-      timeoutMs: 50_000,
-    },
-  );
-  return { ...result, stdout: stripVTControlCharacters(result.stdout) };
 }
 
 interface JobDefinition {
@@ -150,24 +84,12 @@ function expectStopJob(
 
 /** Plays the stop job as GitLab would when the environment stops, against the sandbox. */
 async function playStopJob(repo: Checkout, world: ReviewWorld, job: string) {
-  const variables: Record<string, string> = {
+  const output = await playJob(repo, job, {
     CI_API_V4_URL: world.sandbox.apiUrl,
     CI_SERVER_URL: world.sandbox.url,
     CI_PROJECT_ID: String(world.project.id),
     CI_JOB_TOKEN: world.jobToken,
-  };
-  const result = await gitlabCiLocal(repo, [
-    job,
-    '--force-shell-executor',
-    '--ignore-predefined-vars',
-    Object.keys(variables).join(','),
-    ...Object.entries(variables).flatMap(([name, value]) => ['--variable', `${name}=${value}`]),
-  ]);
-  // allow_failure: a failed stop job is a warning and gitlab-ci-local still exits 0.
-  const output = `${result.stdout}\n${result.stderr}`;
-  if (result.code !== 0 || !new RegExp(`PASS\\s+${job}\\b`).test(output)) {
-    throw new Error(`the stop job did not pass (exit ${result.code}):\n${output}`);
-  }
+  });
   // the environment it stops is the deploy job's, with the slug of feature/Login
   expect(output).toContain(`${job} environment: { name: review/feature-login }`);
   const reportPath = join(repo.dir, STATE_DIR, 'artifacts', job, 'registry-cleaner-report.json');

@@ -1,0 +1,129 @@
+// The scheduled-sweep component templates/prune.yml, run by gitlab-ci-local against the sandbox.
+
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import { type Sandbox, SandboxState, startSandbox } from '../sandbox/index.ts';
+import { type RetentionWorld, seedRetentionWorld } from '../scenarios/retention.ts';
+import { runCli } from './cli.ts';
+import { checkoutWithTemplates, gitlabCiLocal, playJob, STATE_DIR } from './support/gitlab-ci-local.ts';
+import { mustSucceed } from './support/process.ts';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+const SHAPE = { projects: 1, repositories: 6, tags: 600, seed: 11 };
+
+async function world(): Promise<{ sandbox: Sandbox; world: RetentionWorld }> {
+  const state = new SandboxState();
+  const seeded = seedRetentionWorld(state, SHAPE);
+  const sandbox = await startSandbox({ state });
+  cleanups.push(() => sandbox.close());
+  return { sandbox, world: seeded };
+}
+
+/** gitlab-ci-local keeps each job's artifacts in a directory named after a sanitised job name. */
+function artifact(dir: string, file: string): string {
+  const root = join(dir, STATE_DIR, 'artifacts');
+  const found = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((path) =>
+    path.endsWith(`/${file}`),
+  );
+  if (found.length !== 1)
+    throw new Error(`expected one artifact ${file} under ${root}, found: ${found.join(', ') || 'none'}`);
+  return join(root, found[0] as string);
+}
+
+function snapshot(sandbox: Sandbox): string[] {
+  return sandbox.state
+    .repositories()
+    .flatMap((repository) => sandbox.state.tags(repository).map((tag) => `${repository.path}:${tag.name}`))
+    .sort();
+}
+
+describe('templates/prune.yml run by gitlab-ci-local', () => {
+  test('only in scheduled pipelines; parallel: 2 shards together do what one run does', async () => {
+    const repo = await checkoutWithTemplates(cleanups, { branch: 'main' });
+    writeFileSync(
+      join(repo.dir, '.gitlab-ci.yml'),
+      `include:\n  - component: gitlab.example.com/Acme/Web-App/prune@${repo.sha}\n    inputs:\n      parallel: 2\n      older-than: 14d\n      keep-latest: 5\n`,
+    );
+    const listed = async (source: string) =>
+      JSON.parse(
+        mustSucceed(
+          '--list-json',
+          await gitlabCiLocal(repo, [
+            '--list-json',
+            '--ignore-predefined-vars',
+            'CI_PIPELINE_SOURCE',
+            '--variable',
+            `CI_PIPELINE_SOURCE=${source}`,
+          ]),
+        ).stdout,
+      ) as { name: string; when: string }[];
+    expect((await listed('push')).map((job) => job.when)).toEqual(['never', 'never']);
+    expect((await listed('schedule')).map((job) => `${job.name} ${job.when}`)).toEqual([
+      'registry-cleaner-prune: [1/2] on_success',
+      'registry-cleaner-prune: [2/2] on_success',
+    ]);
+
+    const sharded = await world();
+    const project = sharded.world.projects[0]!;
+    for (const index of [1, 2]) {
+      await playJob(repo, `registry-cleaner-prune: [${index}/2]`, {
+        CI_PIPELINE_SOURCE: 'schedule',
+        CI_API_V4_URL: sharded.sandbox.apiUrl,
+        CI_PROJECT_ID: String(project.id),
+        CI_PROJECT_PATH: project.fullPath,
+        CI_JOB_TOKEN: sharded.world.jobTokens.get(project.id)!,
+      });
+      expect(
+        JSON.parse(readFileSync(artifact(repo.dir, `registry-cleaner-prune-${index}.json`), 'utf8')),
+      ).toMatchObject({ command: 'prune', shard: `${index}/2`, exitCode: 0 });
+    }
+
+    const whole = await world();
+    const direct = await runCli(
+      [
+        'prune',
+        '--project',
+        project.fullPath,
+        '--older-than',
+        '14d',
+        '--keep-latest',
+        '5',
+        '--keep',
+        '(v?\\d+\\.\\d+\\.\\d+|main|master)',
+      ],
+      { CI_API_V4_URL: whole.sandbox.apiUrl, REGISTRY_CLEANER_TOKEN: whole.world.personalToken },
+    );
+    expect(direct.code).toBe(0);
+    expect(snapshot(sharded.sandbox)).toEqual(snapshot(whole.sandbox));
+    expect(snapshot(whole.sandbox).length).toBeLessThan(SHAPE.tags);
+  });
+
+  test('a policy file from the repository, dry run: the plan is reported, nothing deleted', async () => {
+    const { sandbox, world: w } = await world();
+    const project = w.projects[0]!;
+    const policies = `policies:\n  - name: commit tags\n    projects: [${project.fullPath}]\n    match: '[0-9a-f]{8}'\n    older-than: 7d\n`;
+    const repo = await checkoutWithTemplates(cleanups, {
+      branch: 'main',
+      files: { 'registry-cleaner.yml': policies },
+    });
+    writeFileSync(
+      join(repo.dir, '.gitlab-ci.yml'),
+      `include:\n  - local: templates/prune.yml\n    inputs:\n      config: registry-cleaner.yml\n      dry-run: true\n`,
+    );
+    const before = snapshot(sandbox);
+    await playJob(repo, 'registry-cleaner-prune: [1/1]', {
+      CI_PIPELINE_SOURCE: 'schedule',
+      CI_API_V4_URL: sandbox.apiUrl,
+      REGISTRY_CLEANER_TOKEN: w.personalToken,
+    });
+    const report = JSON.parse(readFileSync(artifact(repo.dir, 'registry-cleaner-prune-1.json'), 'utf8'));
+    expect(report).toMatchObject({ dryRun: true, policies: [{ name: 'commit tags' }] });
+    expect(report.totals.planned).toBeGreaterThan(0);
+    expect(snapshot(sandbox)).toEqual(before);
+  });
+});
