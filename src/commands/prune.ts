@@ -151,14 +151,25 @@ async function pruneRepository(
     branches = await context;
   }
   // Details (push times) only for names the name rules leave open, and only if an age rule needs them.
-  const needsDetails = (name: string) =>
-    needsPushTimes(rules) && keptByName(name, rules, branches) === undefined;
-  const tags = await readTags(api, repository, needsDetails, options.connection.concurrency);
-  const decisions = planRepository(tags, rules, now, branches);
+  const undecidedByName = (name: string) => keptByName(name, rules, branches) === undefined;
+  const read = await readTags(api, repository, {
+    needsDetails: (name) => needsPushTimes(rules) && undecidedByName(name),
+    ...(rules.olderThanMs === undefined
+      ? {}
+      : {
+          ageWindow: {
+            cutoff: new Date(now.getTime() - rules.olderThanMs),
+            ...(rules.keepLatest === undefined ? {} : { keepLatest: rules.keepLatest }),
+            isEligible: undecidedByName,
+          },
+        }),
+    concurrency: options.connection.concurrency,
+  });
+  const decisions = planRepository(read.tags, rules, now, branches, { allRead: read.allRead });
   const doomed = decisions
     .filter((decision) => decision.action === 'delete')
     .map((decision) => decision.tag.name);
-  progress.update({ tagsRead: tags.length, planned: doomed.length });
+  progress.update({ tagsRead: read.tags.length, planned: doomed.length });
 
   let results: TagResult[] | undefined;
   let stoppedBy: Error | undefined;
@@ -171,7 +182,7 @@ async function pruneRepository(
       failed: results.filter((r) => r.outcome === 'failed' || r.outcome === 'forbidden').length,
     });
   }
-  const entry = repositoryEntry(policy.name, repository, projectPath, decisions, results, now);
+  const entry = repositoryEntry(policy.name, repository, projectPath, decisions, results, now, read.allRead);
   return stoppedBy ? { entry, stoppedBy } : { entry };
 }
 

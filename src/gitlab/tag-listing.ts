@@ -18,14 +18,16 @@ import { getTagDetails } from './tags.ts';
 export const GRAPHQL_TAG_PAGE_SIZE = 20; // ContainerRepositoryDetails.tags max_page_size
 export const MAX_KEYSET_PAGE_SIZE = 1000; // the registry's `n` limit, passed through by REST keyset
 
-const TAGS_QUERY = `query($id: ContainerRepositoryID!, $after: String) {
+const TAGS_QUERY = `query($id: ContainerRepositoryID!, $after: String, $sort: ContainerRepositoryTagSort) {
   containerRepository(id: $id) {
-    tags(first: ${GRAPHQL_TAG_PAGE_SIZE}, after: $after) {
+    tags(first: ${GRAPHQL_TAG_PAGE_SIZE}, after: $after, sort: $sort) {
       pageInfo { hasNextPage endCursor }
       nodes { name digest createdAt publishedAt totalSize }
     }
   }
 }`;
+
+type TagSort = 'NAME_ASC' | 'PUBLISHED_AT_ASC' | 'PUBLISHED_AT_DESC';
 
 interface TagNode {
   name: string;
@@ -41,25 +43,91 @@ interface TagsPage {
   } | null;
 }
 
-export async function listTagsGraphql(api: GitLabApi, repository: Repository): Promise<Tag[]> {
-  const tags: Tag[] = [];
+async function* graphqlPages(
+  api: GitLabApi,
+  repository: Repository,
+  sort: TagSort,
+): AsyncGenerator<TagNode[]> {
   let after: string | null = null;
   const action = `list the tags of ${repository.path}`;
   for (;;) {
     const answer: { data: TagsPage | null } = await graphql<TagsPage>(
       api,
       TAGS_QUERY,
-      { id: repositoryGid(repository.id), after },
+      { id: repositoryGid(repository.id), after, sort },
       'graphqlTags',
       action,
     );
     const connection = answer.data?.containerRepository?.tags;
     // null: deleted since it was listed, or invisible to this token through GraphQL
-    if (!connection) return tags;
-    for (const node of connection.nodes) tags.push(fromNode(node));
-    if (!connection.pageInfo.hasNextPage || !connection.pageInfo.endCursor) return tags;
+    if (!connection) return;
+    yield connection.nodes;
+    if (!connection.pageInfo.hasNextPage || !connection.pageInfo.endCursor) return;
     after = connection.pageInfo.endCursor;
   }
+}
+
+export async function listTagsGraphql(api: GitLabApi, repository: Repository): Promise<Tag[]> {
+  const tags: Tag[] = [];
+  for await (const nodes of graphqlPages(api, repository, 'NAME_ASC'))
+    for (const node of nodes) tags.push(fromNode(node));
+  return tags;
+}
+
+export interface AgeWindow {
+  /** tags pushed at or after this are kept by --older-than whatever else holds */
+  cutoff: Date;
+  keepLatest?: number;
+  /** whether a name counts towards --keep-latest (the name rules leave it open) */
+  isEligible: (name: string) => boolean;
+}
+
+/**
+ * Reads only the tags that can be deleted or that --keep-latest keeps: newest first until
+ * `keepLatest` eligible tags are seen, then oldest first up to the cut-off. Every tag not read
+ * is younger than the cut-off, so it is kept whatever its rank. The cost follows the tags to
+ * delete, not the size of the repository.
+ * Undefined when GitLab cannot sort by push time here (only some registries can: publishedAt
+ * missing or pages out of order), and the caller reads everything instead.
+ */
+export async function listTagsByAge(
+  api: GitLabApi,
+  repository: Repository,
+  window: AgeWindow,
+): Promise<{ tags: Tag[]; allRead: boolean } | undefined> {
+  const read = new Map<string, Tag>();
+  if (window.keepLatest) {
+    let eligible = 0;
+    let previous = Number.POSITIVE_INFINITY;
+    newest: for await (const nodes of graphqlPages(api, repository, 'PUBLISHED_AT_DESC')) {
+      for (const node of nodes) {
+        const tag = fromNode(node);
+        const time = publishedTime(tag);
+        if (time === undefined || time > previous) return undefined;
+        previous = time;
+        read.set(tag.name, tag);
+        if (window.isEligible(tag.name) && ++eligible >= window.keepLatest) break newest;
+      }
+    }
+  }
+  let previous = Number.NEGATIVE_INFINITY;
+  for await (const nodes of graphqlPages(api, repository, 'PUBLISHED_AT_ASC')) {
+    for (const node of nodes) {
+      const tag = fromNode(node);
+      const time = publishedTime(tag);
+      if (time === undefined || time < previous) return undefined;
+      previous = time;
+      // Reaching the cut-off, or a tag the newest-first pass already read, covers everything.
+      if (time >= window.cutoff.getTime()) return { tags: [...read.values()], allRead: false };
+      if (read.has(tag.name)) return { tags: [...read.values()], allRead: true };
+      read.set(tag.name, tag);
+    }
+  }
+  return { tags: [...read.values()], allRead: true };
+}
+
+function publishedTime(tag: Tag): number | undefined {
+  return tag.pushedAtSource === 'published_at' ? tag.pushedAt?.getTime() : undefined;
 }
 
 function fromNode(node: TagNode): Tag {
@@ -122,17 +190,31 @@ export async function listTagsRest(
   });
 }
 
+export interface TagRead {
+  tags: Tag[];
+  /** false when tags younger than the age cut-off were left unread (they are kept) */
+  allRead: boolean;
+}
+
 /**
- * The cheapest complete read for this token: GraphQL (everything in 20-tag pages) when allowed,
- * else REST names plus details for the names `needsDetails` selects.
+ * The cheapest read that decides every tag, for this token: with a job token, REST names plus
+ * details for the names `needsDetails` selects; otherwise GraphQL, by push time when an age
+ * cut-off allows it, else every page.
  */
-export function readTags(
+export async function readTags(
   api: GitLabApi,
   repository: Repository,
-  needsDetails: (name: string) => boolean,
-  concurrency: number,
-): Promise<Tag[]> {
-  return api.credential.kind === 'job'
-    ? listTagsRest(api, repository, needsDetails, concurrency)
-    : listTagsGraphql(api, repository);
+  options: { needsDetails: (name: string) => boolean; ageWindow?: AgeWindow; concurrency: number },
+): Promise<TagRead> {
+  if (api.credential.kind === 'job') {
+    return {
+      tags: await listTagsRest(api, repository, options.needsDetails, options.concurrency),
+      allRead: true,
+    };
+  }
+  if (options.ageWindow) {
+    const byAge = await listTagsByAge(api, repository, options.ageWindow);
+    if (byAge) return byAge;
+  }
+  return { tags: await listTagsGraphql(api, repository), allRead: true };
 }

@@ -179,7 +179,8 @@ export function integerIn(raw: RawOptions, name: string, min: number, max: numbe
 function resolveCa(raw: RawOptions, env: Env): { ca?: string } {
   // GitLab Runner hands jobs the CA of a GitLab with a private certificate as a file variable.
   const runnerCa = env.CI_SERVER_TLS_CA_FILE?.trim();
-  const setting = raw.string('ca-file') ?? (runnerCa ? { value: runnerCa, source: 'CI_SERVER_TLS_CA_FILE' } : undefined);
+  const setting =
+    raw.string('ca-file') ?? (runnerCa ? { value: runnerCa, source: 'CI_SERVER_TLS_CA_FILE' } : undefined);
   if (!setting) return {};
   let pem: string;
   try {

@@ -73,11 +73,16 @@ export function keptByName(
   return undefined;
 }
 
+/**
+ * @param read.allRead false when tags younger than the --older-than cut-off were not read (they
+ *   are kept either way); ranks beyond --keep-latest are then lower bounds and are not shown.
+ */
 export function planRepository(
   tags: readonly Tag[],
   rules: RetentionRules,
   now: Date,
   branches?: BranchContext,
+  read: { allRead: boolean } = { allRead: true },
 ): Decision[] {
   const decisions = new Map<string, Decision>();
   const keep = (tag: Tag, rule: KeepRule, because: string) =>
@@ -116,7 +121,9 @@ export function planRepository(
     if (rules.staleBranches) reasons.push('no branch or open merge request has this slug');
     if (rules.keepLatest !== undefined) {
       rule = 'beyond-keep-latest';
-      reasons.push(`not among the ${rules.keepLatest} latest (#${rank.get(tag.name)})`);
+      reasons.push(
+        `not among the ${rules.keepLatest} latest${read.allRead ? ` (#${rank.get(tag.name)})` : ''}`,
+      );
     }
     if (rules.olderThanMs !== undefined) {
       const age = now.getTime() - tag.pushedAt!.getTime();

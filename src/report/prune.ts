@@ -48,6 +48,8 @@ export interface RepositoryEntry {
   pushedAtSource: PushedAtSource | 'mixed' | 'none';
   totals: PruneTotals;
   tags: TagEntry[];
+  /** false when tags younger than the --older-than cut-off were not read: all of them are kept */
+  allTagsRead: boolean;
   /** set when the repository could not be read; its tags were left alone */
   error?: string;
 }
@@ -80,6 +82,7 @@ export function repositoryEntry(
   decisions: readonly Decision[],
   results: readonly TagResult[] | undefined,
   now: Date,
+  allTagsRead = true,
 ): RepositoryEntry {
   const outcomes = new Map(results?.map((result) => [result.tag, result]));
   const shared = sharedWithKept(decisions);
@@ -131,6 +134,7 @@ export function repositoryEntry(
     repository: { id: repository.id, path: repository.path, location: repository.location },
     pushedAtSource: sources.size === 0 ? 'none' : sources.size === 1 ? [...sources][0]! : 'mixed',
     totals,
+    allTagsRead,
     tags,
   };
 }
@@ -147,6 +151,7 @@ export function failedRepositoryEntry(
     repository: { id: repository.id, path: repository.path, location: repository.location },
     pushedAtSource: 'none',
     totals: { ...emptyTotals(), repositories: 1 },
+    allTagsRead: false,
     tags: [],
     error,
   };
@@ -167,9 +172,10 @@ export function renderRepository(
     return lines;
   }
   if (!quiet) {
+    const read = entry.allTagsRead ? `${t.tags} tags` : `${t.tags} tags read (younger ones kept unread)`;
     const counts = dryRun
-      ? `${t.tags} tags: ${colors.cyan(`${t.planned} to delete`)}, ${t.kept} kept`
-      : `${t.tags} tags: ${colors.green(`${t.deleted} deleted`)}${t.absent ? `, ${t.absent} already gone` : ''}, ${t.kept} kept`;
+      ? `${read}: ${colors.cyan(`${t.planned} to delete`)}, ${t.kept} kept`
+      : `${read}: ${colors.green(`${t.deleted} deleted`)}${t.absent ? `, ${t.absent} already gone` : ''}, ${t.kept} kept`;
     const problems = [
       t.protected ? colors.yellow(`${t.protected} protected`) : '',
       t.forbidden ? colors.red(`${t.forbidden} forbidden`) : '',
