@@ -10,6 +10,7 @@ import { isTagListed } from '../gitlab/tags.ts';
 import type { Io } from '../io.ts';
 import type { TagResult } from '../model.ts';
 import type { DeleteTagOptions } from '../options/delete-tag.ts';
+import { projectPathOf } from '../plan/scope.ts';
 import { selectDeleteTargets, type TargetSelection } from '../plan/targets.ts';
 import { Console } from '../report/console.ts';
 import {
@@ -19,6 +20,7 @@ import {
   REPORT_VERSION,
   renderDeleteTagText,
   toResultEntry,
+  writeDeleteTagArtifacts,
 } from '../report/delete-tag.ts';
 import { writeReportFile } from '../report/file.ts';
 import { VERSION } from '../version.ts';
@@ -84,6 +86,8 @@ export async function runDeleteTag(options: DeleteTagOptions, io: Io): Promise<E
   };
 
   if (options.output.reportFile) writeReportFile(options.output.reportFile, report);
+  const projectPath = selection?.repositories[0] ? projectPathOf(selection.repositories[0]) : undefined;
+  writeDeleteTagArtifacts(options.output, report, projectPath);
   if (options.output.format === 'json') io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else if (selection)
     for (const line of renderDeleteTagText(report, console.colors, options.output.quiet)) console.out(line);

@@ -27,6 +27,7 @@ import {
   type RepositoryEntry,
   repositoryEntry,
 } from '../report/prune.ts';
+import { PruneArtifacts } from '../report/prune-artifacts.ts';
 import { PruneTextReport } from '../report/prune-text.ts';
 import { VERSION } from '../version.ts';
 
@@ -44,6 +45,7 @@ export async function runPrune(options: PruneOptions, io: Io): Promise<ExitCode>
   const progress = new Progress(io, !options.output.quiet);
   const json = openJson(options, io, now);
   const text = options.output.format === 'text' ? new PruneTextReport(console, options, now) : undefined;
+  const artifacts = new PruneArtifacts(options.output, options.connection.restUrl, options.dryRun);
   const total = emptyTotals();
   let stoppedBy: Error | undefined;
 
@@ -87,6 +89,7 @@ export async function runPrune(options: PruneOptions, io: Io): Promise<ExitCode>
         addTotals(total, entry.totals);
         progress.update({ repositoriesDone: 1 });
         json?.item(entry);
+        artifacts.repository(entry);
         progress.clear();
         text?.repository(entry);
       });
@@ -114,6 +117,7 @@ export async function runPrune(options: PruneOptions, io: Io): Promise<ExitCode>
     exitCode,
     ...(stoppedBy ? { error: stoppedBy.message } : {}),
   });
+  artifacts.finish(total, exitCode, options.dryRun, stoppedBy?.message);
   text?.finish(total, api, io.now());
   if (stoppedBy) throw stoppedBy;
   return exitCode;

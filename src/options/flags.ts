@@ -167,6 +167,24 @@ export const FLAGS: readonly Flag[] = [
   },
   { name: 'report', type: 'string', commands: BOTH, description: 'also write the JSON report to this file' },
   {
+    name: 'dotenv',
+    type: 'string',
+    commands: BOTH,
+    description: 'write counts as REGISTRY_CLEANER_RESULT_* to this file (artifacts:reports:dotenv)',
+  },
+  {
+    name: 'annotations',
+    type: 'string',
+    commands: BOTH,
+    description: 'write links to the registry pages to this file (artifacts:reports:annotations)',
+  },
+  {
+    name: 'junit',
+    type: 'string',
+    commands: BOTH,
+    description: 'write outcomes as JUnit XML to this file (artifacts:reports:junit)',
+  },
+  {
     name: 'verbose',
     type: 'boolean',
     alias: 'v',
@@ -181,6 +199,9 @@ export const FLAGS: readonly Flag[] = [
     description: 'print only problems and the summary',
   },
 ];
+
+/** Outputs (--dotenv) for downstream jobs: never read as flags, so never "unknown". */
+export const RESULT_VARIABLE_PREFIX = 'REGISTRY_CLEANER_RESULT_';
 
 /** REGISTRY_CLEANER_GITLAB_URL for 'gitlab-url'. */
 export function envName(flag: Pick<Flag, 'name'>): string {

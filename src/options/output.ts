@@ -11,6 +11,12 @@ export interface OutputOptions {
   color: boolean;
   /** also write the JSON report here */
   reportFile?: string;
+  /** GitLab job artifacts: counts for downstream jobs, links, test results */
+  dotenvFile?: string;
+  annotationsFile?: string;
+  junitFile?: string;
+  /** for links in annotations: the job's project page, when running in its CI */
+  projectUrl?: string;
   /** inside GitLab CI: collapsible job-log sections */
   gitlabCi: boolean;
 }
@@ -23,13 +29,20 @@ export function resolveOutput(raw: RawOptions, env: Env, isTty: boolean): Output
   const verbose = raw.flag('verbose');
   const quiet = raw.flag('quiet');
   if (verbose && quiet) throw new UsageError('--verbose and --quiet contradict each other: choose one');
-  const report = raw.string('report');
+  const file = (name: string) => raw.string(name)?.value;
+  const files = {
+    reportFile: file('report'),
+    dotenvFile: file('dotenv'),
+    annotationsFile: file('annotations'),
+    junitFile: file('junit'),
+    projectUrl: env.CI_PROJECT_URL?.trim() || undefined,
+  };
   return {
     format,
     verbose,
     quiet,
     color: colorWanted(env, isTty),
-    ...(report ? { reportFile: report.value } : {}),
+    ...(Object.fromEntries(Object.entries(files).filter(([, value]) => value)) as Partial<typeof files>),
     gitlabCi: env.GITLAB_CI === 'true',
   };
 }

@@ -2,7 +2,7 @@
 // Each value remembers where it came from, so errors can name the exact input to fix.
 
 import { UsageError } from '../errors.ts';
-import { type CommandName, camelName, envName, FLAGS, type Flag } from './flags.ts';
+import { type CommandName, camelName, envName, FLAGS, type Flag, RESULT_VARIABLE_PREFIX } from './flags.ts';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -101,7 +101,8 @@ function fromEnvValue(flag: Flag, text: string, variable: string): unknown {
 function rejectUnknownVariables(env: Env): void {
   const known = new Set(FLAGS.map(envName));
   for (const name of Object.keys(env)) {
-    if (!name.startsWith('REGISTRY_CLEANER_') || known.has(name)) continue;
+    if (!name.startsWith('REGISTRY_CLEANER_') || known.has(name) || name.startsWith(RESULT_VARIABLE_PREFIX))
+      continue;
     const suggestion = closest(name, [...known]);
     throw new UsageError(
       `unknown variable ${name}${suggestion ? `: did you mean ${suggestion}?` : ''} (see registry-cleaner --help for the flags; each has a REGISTRY_CLEANER_<FLAG> variable)`,

@@ -3,7 +3,15 @@
 
 import type { Outcome, ProjectRef, TagResult } from '../model.ts';
 import { OUTCOMES } from '../model.ts';
+import type { OutputOptions } from '../options/output.ts';
 import type { Colors } from './console.ts';
+import {
+  JunitWriter,
+  type Link,
+  registryPageUrl,
+  writeAnnotations,
+  writeDotenv,
+} from './gitlab-artifacts.ts';
 
 export const REPORT_VERSION = 1;
 
@@ -116,4 +124,41 @@ function summaryLine(report: DeleteTagReport, colors: Colors): string {
   }
   const mark = t.failed + t.forbidden + t.protected > 0 ? colors.red('✖') : colors.green('✔');
   return `${mark} ${prefix}${parts.join(', ')} ${cost}`;
+}
+
+/** The artifacts GitLab reads (dotenv, annotations, JUnit), when asked for. */
+export function writeDeleteTagArtifacts(
+  output: OutputOptions,
+  report: DeleteTagReport,
+  projectPath: string | undefined,
+): void {
+  if (output.dotenvFile) {
+    writeDotenv(output.dotenvFile, { ...report.totals, exitCode: report.exitCode, dryRun: report.dryRun });
+  }
+  if (output.annotationsFile) {
+    const links: Link[] = [];
+    if (output.projectUrl)
+      links.push({ label: 'Container registry', url: `${output.projectUrl}/container_registry` });
+    else if (projectPath)
+      links.push({ label: 'Container registry', url: registryPageUrl(report.gitlabUrl, projectPath) });
+    if (projectPath) {
+      for (const id of new Set(report.results.map((r) => r.repositoryId))) {
+        const path = report.results.find((r) => r.repositoryId === id)?.repository ?? String(id);
+        links.push({ label: path, url: registryPageUrl(report.gitlabUrl, projectPath, id) });
+      }
+    }
+    writeAnnotations(output.annotationsFile, links);
+  }
+  if (output.junitFile) {
+    const junit = new JunitWriter(
+      output.junitFile,
+      `registry-cleaner delete-tag${report.dryRun ? ' (dry run)' : ''}`,
+    );
+    for (const entry of report.results) {
+      const problem = PROBLEMS.has(entry.outcome) ? `${entry.outcome}: ${entry.reason ?? ''}` : undefined;
+      junit.add({ suite: entry.repository, name: entry.tag, ...(problem ? { failure: problem } : {}) });
+    }
+    if (report.error) junit.add({ suite: 'registry-cleaner', name: 'run', failure: report.error });
+    junit.finish();
+  }
 }
