@@ -3,7 +3,7 @@
 // errors, 429 and 502/503/504 (honouring Retry-After / RateLimit-Reset), pacing before the rate
 // limit is hit, proxies from the environment, an extra CA, and traces without secrets.
 
-import { getCACertificates } from 'node:tls';
+import * as tls from 'node:tls';
 import { EnvHttpProxyAgent, request } from 'undici';
 import { Semaphore } from '../concurrency.ts';
 import { GitLabUnavailableError, WrongEndpointError } from '../errors.ts';
@@ -118,7 +118,7 @@ export class GitLabHttp {
     // An explicit `ca` replaces Node's list; keep the default one (bundled roots plus
     // NODE_EXTRA_CA_CERTS) and add the user's, so that a proxy or mirror with a public
     // certificate keeps working next to a private GitLab CA.
-    const tls = options.ca ? { ca: [...getCACertificates('default'), options.ca] } : undefined;
+    const trust = options.ca ? { ca: [...tls.getCACertificates('default'), options.ca] } : undefined;
     // Proxy settings are passed explicitly ('' = none) so that the agent never reads the
     // environment behind the options' back.
     this.dispatcher = new EnvHttpProxyAgent({
@@ -127,7 +127,7 @@ export class GitLabHttp {
       noProxy: options.proxy?.noProxy ?? '',
       connections: options.concurrency,
       keepAliveTimeout: 30_000,
-      ...(tls ? { connect: tls, requestTls: tls, proxyTls: tls } : {}),
+      ...(trust ? { connect: trust, requestTls: trust, proxyTls: trust } : {}),
     });
   }
 
