@@ -53,7 +53,10 @@ export class PruneArtifacts {
       this.junit.finish();
     }
     if (this.output.dotenvFile) writeDotenv(this.output.dotenvFile, { ...total, exitCode, dryRun });
-    if (this.output.annotationsFile)
-      writeAnnotations(this.output.annotationsFile, [...this.projects.values()]);
+    if (this.output.annotationsFile) {
+      // Repositories finish in any order; the links should not.
+      const links = [...this.projects.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, link]) => link);
+      writeAnnotations(this.output.annotationsFile, links);
+    }
   }
 }
