@@ -30,7 +30,7 @@ export interface Checkout {
  */
 export async function checkoutWithTemplates(
   cleanups: (() => void)[],
-  options: { branch: string; files?: Record<string, string> },
+  options: { branch: string; files?: Record<string, string>; remote?: string },
 ): Promise<Checkout> {
   if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run npm run build (npm test does)`);
   const temp = mkdtempSync(join(tmpdir(), 'registry-cleaner-component-'));
@@ -52,7 +52,7 @@ export async function checkoutWithTemplates(
   await git('init', '--quiet', '--initial-branch', options.branch);
   await git('config', 'user.name', 'Dev');
   await git('config', 'user.email', 'dev@example.com');
-  await git('remote', 'add', 'origin', REMOTE);
+  await git('remote', 'add', 'origin', options.remote ?? REMOTE);
   // gitlab-ci-local asks for the remote's default branch; a symbolic ref answers without a fetch.
   await git('symbolic-ref', 'refs/remotes/origin/HEAD', 'refs/remotes/origin/main');
   await git('add', '.');

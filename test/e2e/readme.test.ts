@@ -1,0 +1,105 @@
+// The README's "Use in your pipeline" examples are copy-paste correct: they are taken from
+// README.md as written, validated by gitlab-ci-local against GitLab's CI schema, and the stop job
+// is played against the sandbox. One substitution: the component's release ref (@0.1.0) becomes
+// the checkout's commit, which is how gitlab-ci-local reads a component from the working tree.
+
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import { parse } from 'yaml';
+import { checkoutWithTemplates, gitlabCiLocal, playJob } from './support/gitlab-ci-local.ts';
+import { mustSucceed } from './support/process.ts';
+import { startReviewWorld, tagNames } from './support/review-world.ts';
+
+const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+const HOME_REMOTE = 'https://gitlab.com/registry-cleaner/registry-cleaner.git';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** The YAML code blocks of the README section under `heading`, in order. */
+function yamlBlocks(heading: string): string[] {
+  const start = README.indexOf(`\n${heading}\n`);
+  if (start < 0) throw new Error(`README has no section "${heading}"`);
+  const next = README.indexOf('\n### ', start + heading.length + 2);
+  const section = README.slice(start, next < 0 ? undefined : next);
+  return [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].map((match) => match[1] as string);
+}
+
+function atCommit(yaml: string, sha: string): string {
+  const pinned = yaml.replace(
+    /(component: \$CI_SERVER_FQDN\/registry-cleaner\/registry-cleaner\/[a-z-]+)@[\w.]+/g,
+    `$1@${sha}`,
+  );
+  expect(pinned).not.toEqual(yaml);
+  return pinned;
+}
+
+describe('README: Use in your pipeline', () => {
+  test('stop job: the example validates, its rules override merges, and the stop job deletes the tag', async () => {
+    const [example, rulesOverride] = yamlBlocks(
+      '### Stop job: delete the review image when the environment stops',
+    );
+    expect(example).toBeDefined();
+    expect(rulesOverride).toMatch(/^stop-review:/);
+    const repo = await checkoutWithTemplates(cleanups, { branch: 'feature/Login', remote: HOME_REMOTE });
+    writeFileSync(join(repo.dir, '.gitlab-ci.yml'), atCommit(example!, repo.sha));
+    const preview = parse(mustSucceed('--preview', await gitlabCiLocal(repo, ['--preview'])).stdout);
+    expect(preview['stop-review']).toMatchObject({
+      when: 'manual',
+      environment: { name: 'review/$CI_COMMIT_REF_SLUG', action: 'stop' },
+    });
+    expect(preview['deploy-review'].environment.on_stop).toBe('stop-review');
+
+    // The override for deploy jobs with rules: merged into the component's job, still valid.
+    writeFileSync(join(repo.dir, '.gitlab-ci.yml'), `${atCommit(example!, repo.sha)}\n${rulesOverride}`);
+    const merged = parse(mustSucceed('--preview', await gitlabCiLocal(repo, ['--preview'])).stdout);
+    expect(merged['stop-review'].rules).toEqual([
+      { if: '$CI_PIPELINE_SOURCE == "merge_request_event"', when: 'manual', allow_failure: true },
+    ]);
+    expect(merged['stop-review'].environment.action).toBe('stop');
+
+    writeFileSync(join(repo.dir, '.gitlab-ci.yml'), atCommit(example!, repo.sha));
+    const world = await startReviewWorld();
+    cleanups.push(() => world.sandbox.close());
+    await playJob(repo, 'stop-review', {
+      CI_API_V4_URL: world.sandbox.apiUrl,
+      CI_SERVER_URL: world.sandbox.url,
+      CI_PROJECT_ID: String(world.project.id),
+      CI_JOB_TOKEN: world.jobToken,
+    });
+    expect(tagNames(world, world.root)).toEqual(['feature-search', 'main']);
+    expect(tagNames(world, world.api)).toEqual(['feature-login', 'main']);
+  });
+
+  test('scheduled sweep: the example validates and runs only in scheduled pipelines', async () => {
+    const [example] = yamlBlocks('### Scheduled sweep');
+    const repo = await checkoutWithTemplates(cleanups, { branch: 'main', remote: HOME_REMOTE });
+    writeFileSync(join(repo.dir, '.gitlab-ci.yml'), atCommit(example!, repo.sha));
+    const list = (source: string) =>
+      gitlabCiLocal(repo, [
+        '--list-json',
+        '--ignore-predefined-vars',
+        'CI_PIPELINE_SOURCE',
+        '--variable',
+        `CI_PIPELINE_SOURCE=${source}`,
+      ]);
+    const scheduled = JSON.parse(mustSucceed('--list-json', await list('schedule')).stdout) as {
+      name: string;
+      when: string;
+    }[];
+    expect(scheduled.map((job) => `${job.name} ${job.when}`)).toEqual([
+      'registry-cleaner-prune: [1/1] on_success',
+    ]);
+    const pushed = JSON.parse(mustSucceed('--list-json', await list('push')).stdout) as { when: string }[];
+    expect(pushed.map((job) => job.when)).toEqual(['never']);
+    const preview = parse(mustSucceed('--preview', await gitlabCiLocal(repo, ['--preview'])).stdout);
+    expect(preview['registry-cleaner-prune'].variables).toMatchObject({
+      RC_OLDER_THAN: '30d',
+      RC_KEEP_LATEST: '10',
+      RC_KEEP: '(v?\\d+\\.\\d+\\.\\d+|main)',
+    });
+  });
+});
