@@ -14,6 +14,7 @@ import {
   type RepositoryEntry,
   renderRepository,
   renderSummaryTable,
+  SUMMARY_ROWS,
 } from './prune.ts';
 import { sectionEnd, sectionStart } from './sections.ts';
 
@@ -75,7 +76,8 @@ export class PruneTextReport {
 
   finish(total: PruneTotals, api: GitLabApi, finishedAt: Date): void {
     const { colors } = this.console;
-    const rows = this.repositoryRows.length <= 30 ? this.repositoryRows : this.done;
+    // One row per repository when there are few, else per project (folded beyond SUMMARY_ROWS).
+    const rows = this.repositoryRows.length <= SUMMARY_ROWS ? this.repositoryRows : this.done;
     if (!this.options.output.quiet && total.repositories > 0) {
       this.console.out('');
       for (const line of renderSummaryTable(rows, total, this.options.dryRun)) this.console.out(line);

@@ -239,11 +239,26 @@ export interface ProjectTotals {
 }
 
 /** The compact summary table: one row per project (per repository when there are few). */
+/** Rows in the summary table; more are folded into one, so the summary fits on a screen. */
+export const SUMMARY_ROWS = 20;
+
 export function renderSummaryTable(
-  rows: { name: string; totals: PruneTotals }[],
+  allRows: { name: string; totals: PruneTotals }[],
   total: PruneTotals,
   dryRun: boolean,
 ): string[] {
+  let rows = allRows;
+  if (allRows.length > SUMMARY_ROWS + 1) {
+    // The rows that matter most: the most tags deleted (or to delete), then the most tags.
+    const weight = (t: PruneTotals) => (dryRun ? t.planned : t.deleted + t.failed) * 1e9 + t.tags;
+    const sorted = [...allRows].sort((a, b) => weight(b.totals) - weight(a.totals));
+    const rest = emptyTotals();
+    for (const row of sorted.slice(SUMMARY_ROWS)) addTotals(rest, row.totals);
+    rows = [
+      ...sorted.slice(0, SUMMARY_ROWS),
+      { name: `… ${sorted.length - SUMMARY_ROWS} more`, totals: rest },
+    ];
+  }
   const header = [
     '',
     'repos',

@@ -1,0 +1,26 @@
+import { describe, expect, test } from 'vitest';
+import { emptyTotals, renderSummaryTable, SUMMARY_ROWS } from '../../src/report/prune.ts';
+
+describe('the prune summary table', () => {
+  test('fits on a screen: beyond SUMMARY_ROWS rows the smallest are folded into one', () => {
+    const rows = Array.from({ length: 45 }, (_, i) => ({
+      name: `group/project-${i}`,
+      totals: { ...emptyTotals(), repositories: 1, tags: 10, deleted: i },
+    }));
+    const total = { ...emptyTotals(), repositories: 45, tags: 450, deleted: (44 * 45) / 2 };
+    const lines = renderSummaryTable(rows, total, false);
+    expect(lines).toHaveLength(1 + SUMMARY_ROWS + 1 + 1);
+    expect(lines[1]).toMatch(/^group\/project-44 /);
+    expect(lines.at(-2)).toMatch(/^… 25 more\s+25\s+250\s+0\s+300\b/);
+    expect(lines.at(-1)).toMatch(/^total\s+45\s+450\s+0\s+990\b/);
+  });
+
+  test('a short table is left as it is, in its order', () => {
+    const rows = [
+      { name: 'b', totals: { ...emptyTotals(), repositories: 1, tags: 2, planned: 1 } },
+      { name: 'a', totals: { ...emptyTotals(), repositories: 1, tags: 5, planned: 4 } },
+    ];
+    const lines = renderSummaryTable(rows, emptyTotals(), true);
+    expect(lines.map((line) => line.trim().split(/\s+/)[0])).toEqual(['repos', 'b', 'a', 'total']);
+  });
+});
