@@ -176,6 +176,41 @@ describe('templates/delete-tag-on-stop.yml run by gitlab-ci-local', () => {
     expect(world.sandbox.requests.filter((r) => r.operation === 'deleteTag')).toEqual([]);
   });
 
+  test('verbosity: verbose traces every request in the job log, without the token', async () => {
+    const repo = await checkout();
+    const include = `include:
+  - local: templates/delete-tag-on-stop.yml
+    inputs:
+      verbosity: verbose
+`;
+    writeFileSync(join(repo.dir, '.gitlab-ci.yml'), pipeline(include, 'stop-review', 'deploy'));
+    const world = await startWorld();
+    const { output } = await playStopJob(repo, world, 'stop-review');
+    expect(output).toMatch(
+      /DELETE \/gitlab\/api\/v4\/projects\/\d+\/registry\/repositories\/\d+\/tags\/feature-login → 200/,
+    );
+    expect(output).not.toContain(world.jobToken);
+  });
+
+  test.each([
+    ['verbosity: loud', /verbosity/],
+    ['tags: "a;b"', /tags.*does not match required regex/],
+    ['repositories: "API Images"', /repositories.*does not match required regex/],
+  ])('an input outside its options or regex fails the pipeline: %s', async (input, message) => {
+    const repo = await checkout();
+    writeFileSync(
+      join(repo.dir, '.gitlab-ci.yml'),
+      pipeline(
+        `include:\n  - local: templates/delete-tag-on-stop.yml\n    inputs:\n      ${input}\n`,
+        'stop-review',
+        'deploy',
+      ),
+    );
+    const result = await gitlabCiLocal(repo, ['--list-json']);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(message);
+  });
+
   test('the inputs are checked: a job-name outside its regex fails the pipeline', async () => {
     const repo = await checkout();
     const include = `include:
