@@ -4,11 +4,17 @@
 import { ExitCode, RegistryCleanerError } from './errors.ts';
 import type { Io, Stream } from './io.ts';
 import { Redactor } from './redact.ts';
+import { VERSION } from './version.ts';
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   const redactor = new Redactor();
   for (const secret of candidateSecrets(argv, io.env)) redactor.addSecret(secret);
   const safe: Io = { ...io, stdout: redacted(io.stdout, redactor), stderr: redacted(io.stderr, redactor) };
+  // The most frequent question needs no command-line parser: answer before yargs loads.
+  if (argv.length === 1 && argv[0] === '--version') {
+    io.stdout.write(`${VERSION}\n`);
+    return ExitCode.ok;
+  }
   try {
     const { parseCommandLine } = await import('./cli.ts');
     const commandLine = await parseCommandLine(argv);
