@@ -1,6 +1,7 @@
 // Follows GitLab's pagination to the end: X-Next-Page for offset pages (an empty value means the
 // last page), else Link rel="next" rewritten onto our base URL (keyset pages carry only Link).
 
+import { mapConcurrent } from '../concurrency.ts';
 import { GitLabResponseError } from '../errors.ts';
 import type { GitLabApi } from './api.ts';
 import { refusal } from './failures.ts';
@@ -60,4 +61,49 @@ function nextLink(header: string | undefined): string | undefined {
     if (match) return match[1];
   }
   return undefined;
+}
+
+/**
+ * Every item of an offset-paginated list. When the first page tells how many there are
+ * (X-Total-Pages; GitLab omits it for lists of 10,000 items or more), the other pages are
+ * requested together, in order; otherwise they are followed one by one.
+ */
+export async function allPages(api: GitLabApi, first: URL, what: PageRequest): Promise<unknown[]> {
+  const response = await api.http.send({
+    method: 'GET',
+    url: first,
+    label: what.label,
+    api: 'rest',
+    expectJson: true,
+  });
+  if (response.status !== 200) throw refusal(response, api.credential, what.action);
+  if (!Array.isArray(response.json)) {
+    throw new GitLabResponseError(`GitLab answered ${what.action} with something that is not a list`, 200);
+  }
+  const totalPages = Number.parseInt(response.headers['x-total-pages'] ?? '', 10);
+  const page = Number.parseInt(response.headers['x-page'] ?? '', 10);
+  if (!(totalPages > 1 && page === 1 && response.headers['x-next-page'] === '2')) {
+    const next = nextPage(api, first, response);
+    if (!next) return response.json;
+    const items: unknown[] = [...response.json];
+    for await (const more of pages(api, next, what)) items.push(...more);
+    return items;
+  }
+  const rest = Array.from({ length: totalPages - 1 }, (_, i) => {
+    const url = new URL(first);
+    url.searchParams.set('page', String(i + 2));
+    return url;
+  });
+  const later = await mapConcurrent(rest, rest.length, async (url) => {
+    const answer = await api.http.send({
+      method: 'GET',
+      url,
+      label: what.label,
+      api: 'rest',
+      expectJson: true,
+    });
+    if (answer.status !== 200) throw refusal(answer, api.credential, what.action);
+    return Array.isArray(answer.json) ? answer.json : [];
+  });
+  return [response.json, ...later].flat();
 }

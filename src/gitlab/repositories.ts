@@ -3,7 +3,7 @@
 import { GitLabResponseError } from '../errors.ts';
 import type { ProjectRef, Repository } from '../model.ts';
 import type { GitLabApi } from './api.ts';
-import { MAX_OFFSET_PAGE_SIZE, pages } from './pagination.ts';
+import { allPages, MAX_OFFSET_PAGE_SIZE } from './pagination.ts';
 
 export function projectSegment(project: ProjectRef): string | number {
   return 'id' in project ? project.id : project.path;
@@ -18,15 +18,11 @@ export async function listProjectRepositories(api: GitLabApi, project: ProjectRe
   const url = api.url(['projects', projectSegment(project), 'registry', 'repositories'], {
     per_page: MAX_OFFSET_PAGE_SIZE,
   });
-  const repositories: Repository[] = [];
   const what = {
     label: 'listRepositories',
     action: `list the container registry of ${describeProject(project)}`,
   };
-  for await (const page of pages(api, url, what)) {
-    for (const item of page) repositories.push(toRepository(item));
-  }
-  return repositories;
+  return (await allPages(api, url, what)).map(toRepository);
 }
 
 export function toRepository(item: unknown): Repository {

@@ -3,18 +3,15 @@
 import type { GroupRef, ProjectRef, Repository } from '../model.ts';
 import type { GitLabApi } from './api.ts';
 import { refusal } from './failures.ts';
-import { MAX_OFFSET_PAGE_SIZE, pages } from './pagination.ts';
+import { allPages, MAX_OFFSET_PAGE_SIZE, pages } from './pagination.ts';
 import { describeProject, projectSegment, toRepository } from './repositories.ts';
 
 /** Repositories of every project in the group and its subgroups (not open to CI job tokens). */
 export async function listGroupRepositories(api: GitLabApi, group: GroupRef): Promise<Repository[]> {
   const segment = 'id' in group ? group.id : group.path;
   const url = api.url(['groups', segment, 'registry', 'repositories'], { per_page: MAX_OFFSET_PAGE_SIZE });
-  const repositories: Repository[] = [];
   const what = { label: 'listGroupRepositories', action: `list the container registry of group ${segment}` };
-  for await (const page of pages(api, url, what))
-    for (const item of page) repositories.push(toRepository(item));
-  return repositories;
+  return (await allPages(api, url, what)).map(toRepository);
 }
 
 export interface ProjectDetails {

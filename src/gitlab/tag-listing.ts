@@ -12,7 +12,7 @@ import { GitLabResponseError } from '../errors.ts';
 import type { Repository, Tag } from '../model.ts';
 import type { GitLabApi } from './api.ts';
 import { graphql, repositoryGid } from './graphql.ts';
-import { MAX_OFFSET_PAGE_SIZE, pages } from './pagination.ts';
+import { allPages, MAX_OFFSET_PAGE_SIZE, pages } from './pagination.ts';
 import { getTagDetails } from './tags.ts';
 
 export const GRAPHQL_TAG_PAGE_SIZE = 20; // ContainerRepositoryDetails.tags max_page_size
@@ -165,10 +165,7 @@ export async function listTagNames(api: GitLabApi, repository: Repository): Prom
     // Legacy registries answer 405 to keyset pagination.
     if (!(error instanceof GitLabResponseError && error.status === 405)) throw error;
   }
-  for await (const page of pages(api, api.url(base, { per_page: MAX_OFFSET_PAGE_SIZE }), what)) {
-    for (const item of page) names.push(nameOf(item));
-  }
-  return names;
+  return (await allPages(api, api.url(base, { per_page: MAX_OFFSET_PAGE_SIZE }), what)).map(nameOf);
 }
 
 function nameOf(item: unknown): string {

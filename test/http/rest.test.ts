@@ -56,6 +56,27 @@ describe('listProjectRepositories', () => {
     expect((await listProjectRepositories(api, { id: 42 })).map((r) => r.id)).toEqual([1, 2]);
   });
 
+  test('with X-Total-Pages the remaining pages are requested together, and the order is kept', async () => {
+    const headers = (page: number) => ({
+      'x-page': String(page),
+      'x-total-pages': '3',
+      'x-next-page': page < 3 ? String(page + 1) : '',
+    });
+    nock(ORIGIN)
+      .get('/gitlab/api/v4/projects/42/registry/repositories')
+      .query({ per_page: '100' })
+      .reply(200, [repo(1, 'a')], headers(1))
+      .get('/gitlab/api/v4/projects/42/registry/repositories')
+      .query({ per_page: '100', page: '3' })
+      .reply(200, [repo(3, '')], headers(3))
+      .get('/gitlab/api/v4/projects/42/registry/repositories')
+      .query({ per_page: '100', page: '2' })
+      .delay(30)
+      .reply(200, [repo(2, 'b')], headers(2));
+    const { api } = makeApi();
+    expect((await listProjectRepositories(api, { id: 42 })).map((r) => r.id)).toEqual([1, 2, 3]);
+  });
+
   test('a pagination loop is an error, not an endless run', async () => {
     nock(ORIGIN)
       .get('/gitlab/api/v4/projects/42/registry/repositories')
