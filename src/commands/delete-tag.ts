@@ -19,6 +19,7 @@ import {
   projectLabel,
   REPORT_VERSION,
   renderDeleteTagText,
+  requestCounts,
   toResultEntry,
   writeDeleteTagArtifacts,
 } from '../report/delete-tag.ts';
@@ -75,12 +76,7 @@ export async function runDeleteTag(options: DeleteTagOptions, io: Io): Promise<E
     totals: countOutcomes(results),
     results: results.map(toResultEntry),
     unmatchedRepositories: selection?.unmatchedGlobs ?? [],
-    requests: {
-      total: api.http.statistics.total,
-      retries: api.http.statistics.retries,
-      rateLimited: api.http.statistics.rateLimited,
-      byKind: api.http.statistics.byLabel,
-    },
+    requests: requestCounts(api.http.statistics),
     warnings: options.warnings,
     ...(error ? { error: error.message } : {}),
   };

@@ -16,7 +16,7 @@ import { type BranchContext, keptByName, needsPushTimes, planRepository } from '
 import { projectPathOf, selectRepositories } from '../plan/scope.ts';
 import { refSlug } from '../plan/slug.ts';
 import { Console } from '../report/console.ts';
-import { REPORT_VERSION } from '../report/delete-tag.ts';
+import { REPORT_VERSION, requestCounts } from '../report/delete-tag.ts';
 import { fileSink, JsonDocument, type Sink } from '../report/json-stream.ts';
 import { Progress } from '../report/progress.ts';
 import {
@@ -106,12 +106,7 @@ export async function runPrune(options: PruneOptions, io: Io): Promise<ExitCode>
   const exitCode = stoppedBy instanceof RegistryCleanerError ? stoppedBy.exitCode : exitCodeFor(total);
   json?.finish({
     totals: total,
-    requests: {
-      total: api.http.statistics.total,
-      retries: api.http.statistics.retries,
-      rateLimited: api.http.statistics.rateLimited,
-      byKind: api.http.statistics.byLabel,
-    },
+    requests: requestCounts(api.http.statistics),
     warnings: options.warnings,
     finishedAt: io.now().toISOString(),
     exitCode,
@@ -209,7 +204,7 @@ async function readBranchContext(api: GitLabApi, projectId: number): Promise<Bra
 /** A role refused outranks a failure; protected tags are expected in a sweep and fail nothing. */
 function exitCodeFor(total: PruneTotals): ExitCode {
   if (total.forbidden > 0) return ExitCode.auth;
-  if (total.failed > 0) return ExitCode.failed;
+  if (total.failed > 0 || total.repositoryErrors > 0) return ExitCode.failed;
   return ExitCode.ok;
 }
 

@@ -1,6 +1,7 @@
 // delete-tag's report: the JSON document (stable, versioned, documented in the README) and the
 // text people read in a job log.
 
+import type { RequestStatistics } from '../gitlab/http.ts';
 import type { Outcome, ProjectRef, TagResult } from '../model.ts';
 import { OUTCOMES } from '../model.ts';
 import type { OutputOptions } from '../options/output.ts';
@@ -48,6 +49,16 @@ export interface ResultEntry {
   outcome: Outcome;
   reason?: string;
   httpStatus?: number;
+}
+
+/** The request statistics both reports carry. */
+export function requestCounts(statistics: RequestStatistics): DeleteTagReport['requests'] {
+  return {
+    total: statistics.total,
+    retries: statistics.retries,
+    rateLimited: statistics.rateLimited,
+    byKind: statistics.byLabel,
+  };
 }
 
 export function countOutcomes(results: readonly Pick<TagResult, 'outcome'>[]): Totals {

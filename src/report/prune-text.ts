@@ -88,7 +88,7 @@ export class PruneTextReport {
       total.reclaimableBytes > 0
         ? `, ${formatBytes(total.reclaimableBytes)} reclaimable by garbage collection`
         : '';
-    const problems = total.failed + total.forbidden;
+    const problems = total.failed + total.forbidden + total.repositoryErrors;
     const mark = problems > 0 ? colors.red('✖') : colors.green('✔');
     const what = this.options.dryRun
       ? `Dry run: ${total.planned} of ${total.tags} tags would be deleted`

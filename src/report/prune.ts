@@ -22,6 +22,8 @@ export interface PruneTotals {
   reclaimableBytes: number;
   /** images whose size GitLab did not report (not counted in reclaimableBytes) */
   unknownSizeImages: number;
+  /** repositories that could not be read (their tags were left alone) */
+  repositoryErrors: number;
 }
 
 export interface TagEntry {
@@ -68,6 +70,7 @@ export function emptyTotals(): PruneTotals {
     unknownAge: 0,
     reclaimableBytes: 0,
     unknownSizeImages: 0,
+    repositoryErrors: 0,
   };
 }
 
@@ -150,7 +153,7 @@ export function failedRepositoryEntry(
     project: { id: repository.projectId, path: projectPath },
     repository: { id: repository.id, path: repository.path, location: repository.location },
     pushedAtSource: 'none',
-    totals: { ...emptyTotals(), repositories: 1 },
+    totals: { ...emptyTotals(), repositories: 1, repositoryErrors: 1 },
     allTagsRead: false,
     tags: [],
     error,

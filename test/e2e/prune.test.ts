@@ -171,6 +171,29 @@ describe('prune --older-than 14d --keep-latest 5 --keep semver', () => {
   });
 });
 
+describe('a repository that cannot be read', () => {
+  test('is reported with its error and exit 1; the other repositories are still swept', async () => {
+    const { sandbox, world: w } = await world({ projects: 1, repositories: 3, tags: 300 });
+    const broken = w.repositories[1]!;
+    sandbox.intercept((request) =>
+      request.operation === 'graphql' && request.body?.includes(`ContainerRepository/${broken.id}"`)
+        ? { kind: 'status', status: 500 }
+        : undefined,
+    );
+    const before = sandbox.state.tags(broken).length;
+    const result = await runCli(
+      ['prune', '--project', w.projects[0]!.fullPath, '--older-than', '14d', '--output', 'json'],
+      envFor(sandbox, { REGISTRY_CLEANER_TOKEN: w.personalToken }),
+    );
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout) as Report & { repositories: { error?: string }[] };
+    expect(report.totals.repositoryErrors).toBe(1);
+    expect(report.repositories.find((r) => r.repository.id === broken.id)?.error).toMatch(/HTTP 500/);
+    expect(sandbox.state.tags(broken)).toHaveLength(before);
+    expect(report.totals.deleted).toBeGreaterThan(0);
+  });
+});
+
 describe('prune --stale-branches', () => {
   test('deletes the tags of branches that no longer exist and keeps the others', async () => {
     const { sandbox, world: w } = await world({ projects: 2, repositories: 4, tags: 400 });
