@@ -15,6 +15,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json ./
 COPY scripts/build.ts scripts/
+COPY scripts/build/ scripts/build/
 COPY src/ src/
 RUN node scripts/build.ts
 
