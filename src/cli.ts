@@ -4,6 +4,7 @@
 import yargs, { type Argv, type Options } from 'yargs';
 import { UsageError } from './errors.ts';
 import { type CommandName, FLAGS, type Flag } from './options/flags.ts';
+import { parseBoolean } from './options/raw.ts';
 import { VERSION } from './version.ts';
 
 export type CommandLine =
@@ -47,9 +48,25 @@ function yargsOption(flag: Flag, command: CommandName): Options {
   return option;
 }
 
+/**
+ * yargs reads `--dry-run=<anything but "true">` as false: `--dry-run=yes` would be a real run.
+ * A boolean flag with a value takes the values its REGISTRY_CLEANER_* variable takes, or is refused.
+ */
+function booleanValues(argv: readonly string[]): string[] {
+  const booleans = new Set(FLAGS.filter((flag) => flag.type === 'boolean').map((flag) => flag.name));
+  const end = argv.indexOf('--');
+  return argv.map((arg, i) => {
+    const match = /^--([a-z][a-z-]*)=(.*)$/s.exec(arg);
+    if (!match || (end !== -1 && i > end) || !booleans.has(match[1] as string)) return arg;
+    const value = parseBoolean(match[2] as string);
+    if (value === undefined) throw new UsageError(`${arg} is not a boolean: use true or false`);
+    return value ? `--${match[1]}` : `--no-${match[1]}`;
+  });
+}
+
 export async function parseCommandLine(argv: readonly string[]): Promise<CommandLine> {
   let result: CommandLine = { kind: 'done' };
-  let parser: Argv = yargs([...argv])
+  let parser: Argv = yargs(booleanValues(argv))
     .scriptName('registry-cleaner')
     .usage('$0 <command> [options]\n\nKeeps GitLab container registries clean.')
     .version(VERSION)
@@ -62,9 +79,9 @@ export async function parseCommandLine(argv: readonly string[]): Promise<Command
     .showHelpOnFail(false)
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((message, error) => {
-      throw new UsageError(
-        `${message || error?.message || 'invalid command line'} (see registry-cleaner --help)`,
-      );
+      // Some of yargs' messages span lines ("Invalid values:\n  Argument: …"): errors are one line.
+      const text = (message || error?.message || 'invalid command line').replace(/\s*\n\s*/g, ' ');
+      throw new UsageError(`${text} (see registry-cleaner --help)`);
     })
     .demandCommand(1, 'say what to do: registry-cleaner delete-tag, or registry-cleaner prune');
   for (const command of COMMANDS) {

@@ -12,4 +12,9 @@ export interface Io {
   stdout: Stream;
   stderr: Stream;
   now(): Date;
+  /**
+   * What every file the run writes (report, artifacts) passes through, as stdout and stderr do:
+   * the secrets of this run masked. main.ts sets it; absent, text is written as it is.
+   */
+  redact?(text: string): string;
 }

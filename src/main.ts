@@ -9,7 +9,12 @@ import { VERSION } from './version.ts';
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   const redactor = new Redactor();
   for (const secret of candidateSecrets(argv, io.env)) redactor.addSecret(secret);
-  const safe: Io = { ...io, stdout: redacted(io.stdout, redactor), stderr: redacted(io.stderr, redactor) };
+  const safe: Io = {
+    ...io,
+    stdout: redacted(io.stdout, redactor),
+    stderr: redacted(io.stderr, redactor),
+    redact: (text) => redactor.redact(text),
+  };
   // The most frequent question needs no command-line parser: answer before yargs loads.
   if (argv.length === 1 && argv[0] === '--version') {
     io.stdout.write(`${VERSION}\n`);
@@ -65,7 +70,9 @@ function candidateSecrets(argv: readonly string[], env: Io['env']): string[] {
     const password = proxyPassword(env[name]);
     if (password) secrets.push(password);
   }
-  return secrets.filter((secret): secret is string => Boolean(secret));
+  // Tokens are sent trimmed (options/connection.ts): a value with a trailing newline or spaces must
+  // be masked in the form a server would echo it.
+  return secrets.flatMap((secret) => (secret ? [secret, secret.trim()] : []));
 }
 
 function proxyPassword(url: string | undefined): string | undefined {

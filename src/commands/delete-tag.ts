@@ -23,7 +23,7 @@ import {
   toResultEntry,
   writeDeleteTagArtifacts,
 } from '../report/delete-tag.ts';
-import { writeReportFile } from '../report/file.ts';
+import { writeWholeFile } from '../report/json-stream.ts';
 import { VERSION } from '../version.ts';
 
 export async function runDeleteTag(options: DeleteTagOptions, io: Io): Promise<ExitCode> {
@@ -81,9 +81,11 @@ export async function runDeleteTag(options: DeleteTagOptions, io: Io): Promise<E
     ...(error ? { error: error.message } : {}),
   };
 
-  if (options.output.reportFile) writeReportFile(options.output.reportFile, report);
+  const redact = io.redact ?? ((text: string) => text);
+  if (options.output.reportFile)
+    writeWholeFile(options.output.reportFile, `${JSON.stringify(report, null, 2)}\n`, redact);
   const projectPath = selection?.repositories[0] ? projectPathOf(selection.repositories[0]) : undefined;
-  writeDeleteTagArtifacts(options.output, report, projectPath);
+  writeDeleteTagArtifacts(options.output, report, projectPath, redact);
   if (options.output.format === 'json') io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else if (selection)
     for (const line of renderDeleteTagText(report, console.colors, options.output.quiet)) console.out(line);

@@ -45,7 +45,12 @@ export async function runPrune(options: PruneOptions, io: Io): Promise<ExitCode>
   const progress = new Progress(io, !options.output.quiet);
   const json = openJson(options, io, now);
   const text = options.output.format === 'text' ? new PruneTextReport(console, options, now) : undefined;
-  const artifacts = new PruneArtifacts(options.output, options.connection.restUrl, options.dryRun);
+  const artifacts = new PruneArtifacts(
+    options.output,
+    options.connection.restUrl,
+    options.dryRun,
+    io.redact ?? ((text) => text),
+  );
   const total = emptyTotals();
   let stoppedBy: Error | undefined;
 
@@ -210,7 +215,8 @@ function exitCodeFor(total: PruneTotals): ExitCode {
 
 function openJson(options: PruneOptions, io: Io, now: Date): JsonDocument | undefined {
   const sinks: Sink[] = [];
-  if (options.output.reportFile) sinks.push(fileSink(options.output.reportFile));
+  if (options.output.reportFile)
+    sinks.push(fileSink(options.output.reportFile, io.redact ?? ((text) => text)));
   if (options.output.format === 'json')
     sinks.push({ write: (text) => io.stdout.write(text), close: () => {} });
   if (sinks.length === 0) return undefined;

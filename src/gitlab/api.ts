@@ -3,7 +3,7 @@
 
 import type { Credential } from '../model.ts';
 import { VERSION } from '../version.ts';
-import { GitLabHttp } from './http.ts';
+import { GitLabHttp, type ProxySettings } from './http.ts';
 
 export class GitLabApi {
   readonly http: GitLabHttp;
@@ -52,7 +52,7 @@ export interface ApiSettings {
   retries: number;
   concurrency: number;
   ca?: string;
-  proxy: { httpProxy?: string; httpsProxy?: string; noProxy?: string };
+  proxy: ProxySettings;
 }
 
 export function openGitLabApi(settings: ApiSettings, trace?: (line: string) => void): GitLabApi {

@@ -19,7 +19,7 @@ export interface HttpOptions {
   concurrency: number;
   /** PEM bundle trusted in addition to Node's CAs (which include NODE_EXTRA_CA_CERTS) */
   ca?: string;
-  proxy?: { httpProxy?: string; httpsProxy?: string; noProxy?: string };
+  proxy?: ProxySettings;
   userAgent: string;
   /** verbose request traces; receives lines without credentials */
   trace?: (line: string) => void;
@@ -29,6 +29,14 @@ export interface HttpOptions {
   maxBackoffMs?: number;
   /** a server asking us to wait longer than this (Retry-After) ends the request instead */
   maxServerDelayMs?: number;
+}
+
+export interface ProxySettings {
+  httpProxy?: string;
+  httpsProxy?: string;
+  noProxy?: string;
+  /** the variables they came from ('HTTPS_PROXY', 'https_proxy', …), for messages */
+  variables?: { http?: string; https?: string };
 }
 
 export interface HttpRequest {
@@ -118,9 +126,14 @@ export class GitLabHttp {
     // NODE_EXTRA_CA_CERTS) and add the user's, so that a proxy or mirror with a public
     // certificate keeps working next to a private GitLab CA.
     // node:tls is loaded only when needed: an ES import would load it at every start (~18 ms).
-    const trust = options.ca
-      ? { ca: [...process.getBuiltinModule('node:tls').getCACertificates('default'), options.ca] }
-      : undefined;
+    // rejectUnauthorized is always explicit: left unset, Node's tls.connect takes it from
+    // NODE_TLS_REJECT_UNAUTHORIZED, and "0" there turns off the chain and the name checks.
+    const trust = {
+      rejectUnauthorized: true,
+      ...(options.ca
+        ? { ca: [...process.getBuiltinModule('node:tls').getCACertificates('default'), options.ca] }
+        : {}),
+    };
     // Proxy settings are passed explicitly ('' = none) so that the agent never reads the
     // environment behind the options' back.
     this.dispatcher = new EnvHttpProxyAgent({
@@ -129,7 +142,9 @@ export class GitLabHttp {
       noProxy: options.proxy?.noProxy ?? '',
       connections: options.concurrency,
       keepAliveTimeout: 30_000,
-      ...(trust ? { connect: trust, requestTls: trust, proxyTls: trust } : {}),
+      connect: trust,
+      requestTls: trust,
+      proxyTls: trust,
     });
   }
 
@@ -158,12 +173,22 @@ export class GitLabHttp {
       try {
         response = await this.attempt(req, attempt);
       } catch (error) {
+        const proxyAnswer = this.proxyRefusal(req, error);
+        if (proxyAnswer) throw proxyAnswer;
         const transient = asTransient(error, this.options.timeoutMs);
         if (!transient) throw this.fatalNetworkError(req, error);
         this.trace(`${req.method} ${describeUrl(req.url)} ✗ ${transient.message}`);
         if (attempt >= maxAttempts) {
+          const attempts = `${attempt} attempt${plural(attempt)}`;
+          const proxy = this.proxyFor(req.url);
+          if (proxy && refusedBy(error, proxy, req.url)) {
+            throw new GitLabUnavailableError(
+              `cannot reach the proxy ${proxy.origin} (${proxy.variable}) for ${req.url.origin}: ${transient.message} (${attempts}); ` +
+                `check ${proxy.variable}, or add the GitLab host to NO_PROXY if it is to be reached directly`,
+            );
+          }
           throw new GitLabUnavailableError(
-            `cannot reach GitLab at ${req.url.origin}: ${transient.message} (${attempt} attempt${plural(attempt)}); ` +
+            `cannot reach GitLab at ${req.url.origin}: ${transient.message} (${attempts}); ` +
               'check --gitlab-url, the network and HTTPS_PROXY/NO_PROXY, or raise --timeout/--retries',
           );
         }
@@ -176,7 +201,9 @@ export class GitLabHttp {
       );
       this.rejectNonApiAnswer(req, response);
 
-      const badJson = req.expectJson && response.status < 300 && response.json === undefined;
+      // A DELETE may be confirmed with an empty body; any other 2xx body must be JSON.
+      const emptyDelete = req.method === 'DELETE' && response.text.trim() === '';
+      const badJson = req.expectJson && response.status < 300 && response.json === undefined && !emptyDelete;
       if ((RETRYABLE_STATUS.has(response.status) || badJson) && attempt < maxAttempts) {
         if (response.status === 429) this.statistics.rateLimited++;
         const why = badJson
@@ -258,6 +285,50 @@ export class GitLabHttp {
     }
   }
 
+  /**
+   * The proxy answered instead of GitLab: 407 (its credentials), or another refusal to open the
+   * tunnel. undici reports the first as InvalidArgumentError (plain HTTP) or RequestAbortedError
+   * (tunnel; its name is "AbortError", which must not pass for our timeout), the others as the latter.
+   */
+  private proxyRefusal(req: HttpRequest, error: unknown): Error | undefined {
+    const message = error instanceof Error ? error.message : '';
+    const status =
+      /^Proxy response \((\d{3})\) !== 200 when HTTP Tunneling$/.exec(message)?.[1] ??
+      (/^Proxy Authentication Required \(407\)$/.test(message) ? '407' : undefined);
+    if (!status) return undefined;
+    const proxy = this.proxyFor(req.url);
+    const which = proxy ? `the proxy ${proxy.origin} (${proxy.variable})` : 'the proxy';
+    if (status === '407') {
+      return new GitLabUnavailableError(
+        `${which} answered 407 Proxy Authentication Required: check the user and password in ${proxy?.variable ?? 'HTTPS_PROXY/HTTP_PROXY'} (http://user:password@host:port)`,
+      );
+    }
+    return new GitLabUnavailableError(
+      `${which} refused to connect to ${req.url.host} (HTTP ${status}): check the proxy's rules, or add the host to NO_PROXY if it is to be reached directly`,
+    );
+  }
+
+  /** The proxy a request to `url` goes through (undici's choice: HTTPS_PROXY, else HTTP_PROXY), without credentials. */
+  private proxyFor(
+    url: URL,
+  ): { origin: string; hostname: string; port: number; variable: string } | undefined {
+    const settings = this.options.proxy;
+    if (!settings) return undefined;
+    const https = url.protocol === 'https:';
+    const value = https && settings.httpsProxy ? settings.httpsProxy : settings.httpProxy;
+    if (!value) return undefined;
+    const variable =
+      (https && settings.httpsProxy ? settings.variables?.https : settings.variables?.http) ??
+      (https && settings.httpsProxy ? 'HTTPS_PROXY' : 'HTTP_PROXY');
+    try {
+      const parsed = new URL(value);
+      const port = Number(parsed.port) || (parsed.protocol === 'https:' ? 443 : 80);
+      return { origin: parsed.origin, hostname: parsed.hostname.replace(/^\[|\]$/g, ''), port, variable };
+    } catch {
+      return undefined;
+    }
+  }
+
   private fatalNetworkError(req: HttpRequest, error: unknown): Error {
     const code = errorCode(error);
     if (code && TLS_TRUST_CODES.has(code)) {
@@ -325,6 +396,24 @@ function asTransient(error: unknown, timeoutMs: number): TransientFailure | unde
     return new TransientFailure(detail, code);
   }
   return undefined;
+}
+
+/**
+ * Whether a connection error came from the proxy's address rather than GitLab's: the system error
+ * names the address and port it could not connect to.
+ */
+function refusedBy(error: unknown, proxy: { hostname: string; port: number }, gitlab: URL): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
+    const { address, port } = current as { address?: unknown; port?: unknown };
+    if (typeof port === 'number') {
+      if (port !== proxy.port) return false;
+      const gitlabPort = Number(gitlab.port) || (gitlab.protocol === 'https:' ? 443 : 80);
+      return address === proxy.hostname || gitlabPort !== proxy.port;
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 function errorCode(error: unknown): string | undefined {

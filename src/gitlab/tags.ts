@@ -25,11 +25,26 @@ function tagsPath(repository: Repository): (string | number)[] {
 
 export async function deleteTag(api: GitLabApi, repository: Repository, tag: string): Promise<DeleteAnswer> {
   const url = api.url([...tagsPath(repository), tag]);
-  const response = await api.http.send({ method: 'DELETE', url, label: 'deleteTag', api: 'rest' });
+  // expectJson: a 2xx whose body is not JSON (a proxy's page) is retried, not taken for a deletion.
+  const response = await api.http.send({
+    method: 'DELETE',
+    url,
+    label: 'deleteTag',
+    api: 'rest',
+    expectJson: true,
+  });
   const message = gitlabMessage(response);
   const body = (response.json ?? {}) as Record<string, unknown>;
   const action = `delete tags in ${repository.path}`;
   if (response.status === 200 || response.status === 202 || response.status === 204) {
+    // GitLab confirms with JSON or an empty body; anything else did not come from GitLab's API.
+    if (response.text.trim() !== '' && response.json === undefined) {
+      return {
+        kind: 'error',
+        status: response.status,
+        message: `an unreadable answer (${response.text.length} bytes) instead of GitLab's confirmation`,
+      };
+    }
     return { kind: 'deleted', status: response.status };
   }
   // These stop the run: every other delete would be refused the same way.

@@ -4,8 +4,15 @@
 // the types come from undici's own declarations.
 
 import type { Dispatcher, EnvHttpProxyAgent as EnvHttpProxyAgentClass } from 'undici';
+import connectModule from 'undici/lib/api/api-connect.js';
 import requestModule from 'undici/lib/api/api-request.js';
+import dispatcherModule from 'undici/lib/dispatcher/dispatcher.js';
 import envHttpProxyAgentModule from 'undici/lib/dispatcher/env-http-proxy-agent.js';
+
+// ProxyAgent opens its tunnels with `client.connect()`, a method undici's index adds to every
+// dispatcher (Object.assign(Dispatcher.prototype, api)). Without the index, add the one it needs,
+// or every CONNECT fails with "this[kClient].connect is not a function".
+dispatcherModule.prototype.connect ??= connectModule;
 
 export const EnvHttpProxyAgent = envHttpProxyAgentModule as unknown as typeof EnvHttpProxyAgentClass;
 export type EnvHttpProxyAgent = EnvHttpProxyAgentClass;

@@ -17,7 +17,13 @@ export interface Connection {
   retries: number;
   concurrency: number;
   ca?: string;
-  proxy: { httpProxy?: string; httpsProxy?: string; noProxy?: string };
+  proxy: {
+    httpProxy?: string;
+    httpsProxy?: string;
+    noProxy?: string;
+    /** the variables they came from, for messages */
+    variables?: { http?: string; https?: string };
+  };
 }
 
 export const DEFAULTS = { timeoutMs: 30_000, retries: 4, concurrency: 8 } as const;
@@ -44,7 +50,10 @@ function resolveUrls(raw: RawOptions, env: Env, warnings: string[]): { restUrl: 
   const apiV4 = env.CI_API_V4_URL?.trim();
   if (apiV4) {
     const rest = checkUrl(apiV4, 'CI_API_V4_URL', warnings).replace(/\/+$/, '');
-    const graphql = env.CI_API_GRAPHQL_URL?.trim() || rest.replace(/\/api\/v4$/, '/api/graphql');
+    const givenGraphql = env.CI_API_GRAPHQL_URL?.trim();
+    const graphql = givenGraphql
+      ? checkGraphqlUrl(givenGraphql, rest)
+      : rest.replace(/\/api\/v4$/, '/api/graphql');
     return { restUrl: rest, graphqlUrl: graphql };
   }
   const server = env.CI_SERVER_URL?.trim();
@@ -99,6 +108,29 @@ function checkUrl(text: string, source: string, warnings: string[]): string {
   }
   if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
     warnings.push(`${source} uses http://: the token travels unencrypted; use https://`);
+  }
+  return text;
+}
+
+/** The personal token goes to this URL too (as Bearer): the same scheme, host and port as the REST API. */
+function checkGraphqlUrl(text: string, restUrl: string): string {
+  const shown = `CI_API_GRAPHQL_URL ${text.replace(/\/\/[^/@]*@/, '//…@')}`;
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
+    throw new UsageError(
+      `${shown} has no scheme: unset it, or write it as https://${text.replace(/^\/+/, '')}`,
+    );
+  }
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UsageError(`${shown} is not a URL: unset it, or give GitLab's …/api/graphql URL`);
+  }
+  const rest = new URL(restUrl);
+  if (url.username || url.password || url.origin !== rest.origin) {
+    throw new UsageError(
+      `${shown} is not on the host of CI_API_V4_URL (${rest.origin}): the token would go elsewhere; unset it, or fix it`,
+    );
   }
   return text;
 }
@@ -201,13 +233,41 @@ function resolveCa(raw: RawOptions, env: Env): { ca?: string } {
 
 function resolveProxy(env: Env): Connection['proxy'] {
   // Lower case wins over upper case, as in curl and undici.
-  const pick = (name: string) => env[name] ?? env[name.toUpperCase()];
+  const pick = (name: string): [string, string | undefined] =>
+    env[name] !== undefined ? [name, env[name]] : [name.toUpperCase(), env[name.toUpperCase()]];
   const proxy: Connection['proxy'] = {};
-  const httpProxy = pick('http_proxy');
-  const httpsProxy = pick('https_proxy');
-  const noProxy = pick('no_proxy');
-  if (httpProxy) proxy.httpProxy = httpProxy;
-  if (httpsProxy) proxy.httpsProxy = httpsProxy;
+  const [httpVariable, httpProxy] = pick('http_proxy');
+  const [httpsVariable, httpsProxy] = pick('https_proxy');
+  const [, noProxy] = pick('no_proxy');
+  if (httpProxy) proxy.httpProxy = checkProxyUrl(httpVariable, httpProxy);
+  if (httpsProxy) proxy.httpsProxy = checkProxyUrl(httpsVariable, httpsProxy);
   if (noProxy) proxy.noProxy = noProxy;
+  if (httpProxy || httpsProxy) {
+    proxy.variables = {
+      ...(httpProxy ? { http: httpVariable } : {}),
+      ...(httpsProxy ? { https: httpsVariable } : {}),
+    };
+  }
   return proxy;
+}
+
+/** A proxy URL undici can use (it would otherwise fail on the first request, as a crash). */
+function checkProxyUrl(variable: string, text: string): string {
+  // The user-info may hold a password, and without a scheme the Redactor does not know it for one.
+  const shown = `${variable} ${text.trim().replace(/[^/@\s]*@/, '…@')}`;
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text.trim())) {
+    throw new UsageError(
+      `${shown} has no scheme: write it as http://${text.trim().replace(/[^/@\s]*@/, '…@')}`,
+    );
+  }
+  let url: URL;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    throw new UsageError(`${shown} is not a URL: write it as http://[user:password@]host:port`);
+  }
+  if (!['http:', 'https:', 'socks5:', 'socks:'].includes(url.protocol)) {
+    throw new UsageError(`${shown} must use http://, https:// or socks5://`);
+  }
+  return text.trim();
 }

@@ -1,5 +1,7 @@
 // How results are shown: format, verbosity, colour, report file.
 
+import { accessSync, constants, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { UsageError } from '../errors.ts';
 import type { Env, RawOptions } from './raw.ts';
 
@@ -29,7 +31,10 @@ export function resolveOutput(raw: RawOptions, env: Env, isTty: boolean): Output
   const verbose = raw.flag('verbose');
   const quiet = raw.flag('quiet');
   if (verbose && quiet) throw new UsageError('--verbose and --quiet contradict each other: choose one');
-  const file = (name: string) => raw.string(name)?.value;
+  const file = (name: string) => {
+    const setting = raw.string(name);
+    return setting && checkWritable(setting.value, setting.source);
+  };
   const files = {
     reportFile: file('report'),
     dotenvFile: file('dotenv'),
@@ -53,4 +58,45 @@ export function colorWanted(env: Env, isTty: boolean): boolean {
   const force = env.FORCE_COLOR;
   if (force !== undefined) return !['0', 'false', 'no'].includes(force.toLowerCase());
   return isTty || env.CI === 'true' || env.GITLAB_CI === 'true';
+}
+
+/**
+ * A file we are asked to write must be writable before the first request: found out after the
+ * deletions, a bad path would fail a run that did its work (and delete-tag writes at the end).
+ * No side effect: the nearest existing directory must accept new files (the writers create the rest).
+ */
+function checkWritable(path: string, source: string): string {
+  const fail = (why: string): never => {
+    throw new UsageError(`${source} ${path} cannot be written (${why}): choose a writable path`);
+  };
+  const target = resolve(path);
+  const existing = statOrUndefined(target);
+  if (existing?.isDirectory()) fail('EISDIR');
+  let dir = dirname(target);
+  for (;;) {
+    const stat = statOrUndefined(dir);
+    if (stat) {
+      if (!stat.isDirectory()) fail('ENOTDIR');
+      break;
+    }
+    if (dirname(dir) === dir) fail('ENOENT');
+    dir = dirname(dir);
+  }
+  try {
+    accessSync(existing ? target : dir, constants.W_OK);
+  } catch (error) {
+    fail((error as { code?: string }).code ?? 'not writable');
+  }
+  return path;
+}
+
+function statOrUndefined(path: string): ReturnType<typeof statSync> | undefined {
+  try {
+    return statSync(path);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    // ENOTDIR: a file where a directory should be; the walk up finds it
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw new UsageError(`${path} cannot be checked (${code ?? error})`);
+  }
 }

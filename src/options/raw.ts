@@ -72,16 +72,28 @@ export function collectRawOptions(
 
 function normaliseArgv(flag: Flag, value: unknown): unknown {
   if (flag.type === 'strings') return (Array.isArray(value) ? value : [value]).map(String);
+  // yargs collects a repeated flag into a list; which one was meant is not ours to guess.
+  if (Array.isArray(value)) {
+    throw new UsageError(`--${flag.name} was given ${value.length} times: give it once`);
+  }
   return value;
+}
+
+/** true/false, 1/0, yes/no, on/off (any case), as for REGISTRY_CLEANER_* variables; else undefined. */
+export function parseBoolean(text: string): boolean | undefined {
+  const lower = text.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(lower)) return true;
+  if (['false', '0', 'no', 'off'].includes(lower)) return false;
+  return undefined;
 }
 
 function fromEnvValue(flag: Flag, text: string, variable: string): unknown {
   switch (flag.type) {
     case 'boolean': {
-      const lower = text.trim().toLowerCase();
-      if (['true', '1', 'yes', 'on'].includes(lower)) return true;
-      if (['false', '0', 'no', 'off'].includes(lower)) return false;
-      throw new UsageError(`${variable}=${text} is not a boolean: use true or false`);
+      const value = parseBoolean(text);
+      if (value === undefined)
+        throw new UsageError(`${variable}=${text} is not a boolean: use true or false`);
+      return value;
     }
     case 'number': {
       const number = Number(text.trim());

@@ -13,6 +13,7 @@ import {
   writeAnnotations,
   writeDotenv,
 } from './gitlab-artifacts.ts';
+import type { Redact } from './json-stream.ts';
 
 export const REPORT_VERSION = 1;
 
@@ -142,9 +143,14 @@ export function writeDeleteTagArtifacts(
   output: OutputOptions,
   report: DeleteTagReport,
   projectPath: string | undefined,
+  redact: Redact,
 ): void {
   if (output.dotenvFile) {
-    writeDotenv(output.dotenvFile, { ...report.totals, exitCode: report.exitCode, dryRun: report.dryRun });
+    writeDotenv(
+      output.dotenvFile,
+      { ...report.totals, exitCode: report.exitCode, dryRun: report.dryRun },
+      redact,
+    );
   }
   if (output.annotationsFile) {
     const links: Link[] = [];
@@ -158,12 +164,13 @@ export function writeDeleteTagArtifacts(
         links.push({ label: path, url: registryPageUrl(report.gitlabUrl, projectPath, id) });
       }
     }
-    writeAnnotations(output.annotationsFile, links);
+    writeAnnotations(output.annotationsFile, links, redact);
   }
   if (output.junitFile) {
     const junit = new JunitWriter(
       output.junitFile,
       `registry-cleaner delete-tag${report.dryRun ? ' (dry run)' : ''}`,
+      redact,
     );
     for (const entry of report.results) {
       const problem = PROBLEMS.has(entry.outcome) ? `${entry.outcome}: ${entry.reason ?? ''}` : undefined;

@@ -2,15 +2,19 @@
 // jobs, annotations (links shown on the job page) and JUnit (failures in the pipeline's test tab).
 
 import { RESULT_VARIABLE_PREFIX } from '../options/flags.ts';
-import { fileSink } from './json-stream.ts';
+import { fileSink, type Redact, writeWholeFile } from './json-stream.ts';
 
 /** REGISTRY_CLEANER_RESULT_DELETED=12 … one per count; names are the counts in upper snake case. */
-export function writeDotenv(path: string, values: Record<string, number | boolean | string>): void {
+export function writeDotenv(
+  path: string,
+  values: Record<string, number | boolean | string>,
+  redact: Redact,
+): void {
   const lines = Object.entries(values).map(
     ([name, value]) =>
       `${RESULT_VARIABLE_PREFIX}${name.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase()}=${value}`,
   );
-  writeWhole(path, `${lines.join('\n')}\n`);
+  writeWholeFile(path, `${lines.join('\n')}\n`, redact);
 }
 
 export interface Link {
@@ -19,9 +23,9 @@ export interface Link {
 }
 
 /** https://docs.gitlab.com/ci/yaml/artifacts_reports/#artifactsreportsannotations */
-export function writeAnnotations(path: string, links: readonly Link[]): void {
+export function writeAnnotations(path: string, links: readonly Link[], redact: Redact): void {
   const report = { 'registry-cleaner': links.map((link) => ({ external_link: link })) };
-  writeWhole(path, `${JSON.stringify(report, null, 2)}\n`);
+  writeWholeFile(path, `${JSON.stringify(report, null, 2)}\n`, redact);
 }
 
 /** The container registry page of a project (and of one repository) in GitLab's UI. */
@@ -42,8 +46,8 @@ export interface JunitCase {
 export class JunitWriter {
   private readonly sink: ReturnType<typeof fileSink>;
 
-  constructor(path: string, name: string) {
-    this.sink = fileSink(path);
+  constructor(path: string, name: string, redact: Redact) {
+    this.sink = fileSink(path, redact);
     this.sink.write(
       `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n  <testsuite name="${xml(name)}">\n`,
     );
@@ -66,12 +70,6 @@ export class JunitWriter {
     this.sink.write('  </testsuite>\n</testsuites>\n');
     this.sink.close();
   }
-}
-
-function writeWhole(path: string, text: string): void {
-  const sink = fileSink(path);
-  sink.write(text);
-  sink.close();
 }
 
 function firstLine(text: string): string {

@@ -10,18 +10,27 @@ export interface Sink {
   close(): void;
 }
 
-export function fileSink(path: string): Sink {
+/** The run's Redactor (Io.redact): files are output too, and CI jobs keep them as artifacts. */
+export type Redact = (text: string) => string;
+
+/** A file written in pieces, every piece passed through `redact`. */
+export function fileSink(path: string, redact: Redact): Sink {
   let fd: number;
   try {
     mkdirSync(dirname(path), { recursive: true });
     fd = openSync(path, 'w');
   } catch (error) {
     const code = (error as { code?: string }).code ?? String(error);
-    throw new RegistryCleanerError(
-      `cannot write the report to ${path} (${code}): choose a writable path for --report`,
-    );
+    throw new RegistryCleanerError(`cannot write ${path} (${code}): choose a writable path`);
   }
-  return { write: (text) => void writeSync(fd, text), close: () => closeSync(fd) };
+  return { write: (text) => void writeSync(fd, redact(text)), close: () => closeSync(fd) };
+}
+
+/** A file written at once, through `redact`. */
+export function writeWholeFile(path: string, text: string, redact: Redact): void {
+  const sink = fileSink(path, redact);
+  sink.write(text);
+  sink.close();
 }
 
 export class JsonDocument {

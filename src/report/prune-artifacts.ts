@@ -10,6 +10,7 @@ import {
   writeAnnotations,
   writeDotenv,
 } from './gitlab-artifacts.ts';
+import type { Redact } from './json-stream.ts';
 import type { PruneTotals, RepositoryEntry } from './prune.ts';
 
 export class PruneArtifacts {
@@ -17,12 +18,14 @@ export class PruneArtifacts {
   private readonly restUrl: string;
   private readonly junit: JunitWriter | undefined;
   private readonly projects = new Map<string, Link>();
+  private readonly redact: Redact;
 
-  constructor(output: OutputOptions, restUrl: string, dryRun: boolean) {
+  constructor(output: OutputOptions, restUrl: string, dryRun: boolean, redact: Redact) {
     this.output = output;
     this.restUrl = restUrl;
+    this.redact = redact;
     this.junit = output.junitFile
-      ? new JunitWriter(output.junitFile, `registry-cleaner prune${dryRun ? ' (dry run)' : ''}`)
+      ? new JunitWriter(output.junitFile, `registry-cleaner prune${dryRun ? ' (dry run)' : ''}`, redact)
       : undefined;
   }
 
@@ -52,11 +55,12 @@ export class PruneArtifacts {
       if (error) this.junit.add({ suite: 'registry-cleaner', name: 'run', failure: error });
       this.junit.finish();
     }
-    if (this.output.dotenvFile) writeDotenv(this.output.dotenvFile, { ...total, exitCode, dryRun });
+    if (this.output.dotenvFile)
+      writeDotenv(this.output.dotenvFile, { ...total, exitCode, dryRun }, this.redact);
     if (this.output.annotationsFile) {
       // Repositories finish in any order; the links should not.
       const links = [...this.projects.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, link]) => link);
-      writeAnnotations(this.output.annotationsFile, links);
+      writeAnnotations(this.output.annotationsFile, links, this.redact);
     }
   }
 }

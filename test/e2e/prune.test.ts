@@ -64,7 +64,7 @@ interface Report {
   dryRun: boolean;
   exitCode: number;
   totals: Record<string, number>;
-  repositories: { repository: { id: number }; tags: ReportTag[] }[];
+  repositories: { repository: { id: number }; tags: ReportTag[]; error?: string }[];
 }
 
 function tagsWhere(report: Report, predicate: (tag: ReportTag) => boolean): Set<string> {
@@ -186,7 +186,7 @@ describe('a repository that cannot be read', () => {
       envFor(sandbox, { REGISTRY_CLEANER_TOKEN: w.personalToken }),
     );
     expect(result.code).toBe(1);
-    const report = JSON.parse(result.stdout) as Report & { repositories: { error?: string }[] };
+    const report = JSON.parse(result.stdout) as Report;
     expect(report.totals.repositoryErrors).toBe(1);
     expect(report.repositories.find((r) => r.repository.id === broken.id)?.error).toMatch(/HTTP 500/);
     expect(sandbox.state.tags(broken)).toHaveLength(before);
