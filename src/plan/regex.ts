@@ -1,9 +1,11 @@
 // User regexes (--match, --keep) run on V8's linear-time engine (the `l` flag), the counterpart of
 // the RE2 engine GitLab uses for the same rules: no catastrophic backtracking, whatever the pattern
 // (measured here: /(a+)+$/ on 28 characters takes 9 s with backtracking, 0 ms linear). Like RE2 it
-// refuses backreferences and lookahead. Patterns match the whole tag name, as GitLab anchors them.
+// refuses backreferences and lookahead; counts the engine cannot take are written out
+// (regex-unroll.ts). Patterns match the whole tag name, as GitLab anchors them.
 
 import { setFlagsFromString } from 'node:v8';
+import { unrollCounts } from './regex-unroll.ts';
 
 // A process-wide V8 switch that only makes the `l` flag available; nothing else changes.
 setFlagsFromString('--enable-experimental-regexp-engine');
@@ -26,19 +28,37 @@ export function compileTagPattern(source: string): TagPattern | { error: string 
   }
   if (/\\[pP]\{/.test(body))
     return { error: 'uses a Unicode class (\\p{…}); tag names are ASCII: use a set like [a-z]' };
-  let regex: RegExp;
+  const compiled = compileLinear(body);
+  if ('error' in compiled) return compiled;
+  const { regex } = compiled;
+  return { source, test: ignoreCase ? (name) => regex.test(name.toLowerCase()) : (name) => regex.test(name) };
+}
+
+function compileLinear(body: string): { regex: RegExp } | { error: string } {
   try {
-    regex = new RegExp(`^(?:${body})$`, 'l');
+    return { regex: new RegExp(`^(?:${body})$`, 'l') };
   } catch (error) {
     const message = (error as Error).message;
-    if (/linear time/.test(message)) {
-      return { error: 'uses a backreference or lookahead, which GitLab (RE2) does not support either' };
+    if (!/linear time/.test(message)) {
+      return {
+        error: `is not a valid regular expression (${message.replace(/^Invalid regular expression: /, '')})`,
+      };
     }
-    return {
-      error: `is not a valid regular expression (${message.replace(/^Invalid regular expression: /, '')})`,
-    };
   }
-  return { source, test: ignoreCase ? (name) => regex.test(name.toLowerCase()) : (name) => regex.test(name) };
+  // Refused for what RE2 refuses too…
+  if (/\\[1-9]|\\k<|\(\?[=!]/.test(body)) {
+    return { error: 'uses a backreference or lookahead, which GitLab (RE2) does not support either' };
+  }
+  // …or for a repetition count above 16, which RE2 accepts: write the counts out.
+  const unrolled = unrollCounts(body);
+  if (unrolled !== undefined) {
+    try {
+      return { regex: new RegExp(`^(?:${unrolled})$`, 'l') };
+    } catch {
+      // reported below
+    }
+  }
+  return { error: 'repeats too much to run in linear time, even written out: use + or * for long runs' };
 }
 
 function lowerCaseLiterals(pattern: string): string {
