@@ -3,9 +3,11 @@
 // Needs root and buildah (.ci/run installs it); it fails, never skips, when they are missing.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { checkoutWithTemplates, expandVariables, resolvedJob } from './support/gitlab-ci-local.ts';
 import { baseEnv, mustSucceed, type ProcessResult, run } from './support/process.ts';
 import { type ReviewWorld, ROOT_TAGS_BEFORE, startReviewWorld, tagNames } from './support/review-world.ts';
 
@@ -89,10 +91,24 @@ afterAll(async () => {
 });
 
 let world: ReviewWorld | undefined;
+const cleanups: (() => void)[] = [];
 afterEach(async () => {
   await world?.sandbox.close();
   world = undefined;
+  for (const cleanup of cleanups.splice(0)) cleanup();
 });
+
+/**
+ * Plays a component's job in the image as GitLab Runner would: its variables (expanded from the
+ * CI ones), then its script through the image's shell, stopping at the first failing line.
+ */
+async function playJobInImage(include: string, job: string, ci: Record<string, string>) {
+  const repo = await checkoutWithTemplates(cleanups, { branch: 'feature/Login' });
+  writeFileSync(join(repo.dir, '.gitlab-ci.yml'), include);
+  const resolved = await resolvedJob(repo, job);
+  const env = { ...ci, ...expandVariables(resolved.variables, ci) };
+  return inContainer(['sh', '-ec', resolved.script.join('\n')], env);
+}
 
 interface ImageConfig {
   User?: string;
@@ -142,5 +158,49 @@ describe('the registry-cleaner image', () => {
     expect(tagNames(world, world.api)).toEqual(['feature-login', 'main']);
     const deletes = world.sandbox.requests.filter((request) => request.operation === 'deleteTag');
     expect(deletes.map((request) => `${request.auth} ${request.status}`)).toEqual(['job 200']);
+  });
+});
+
+describe('the components, run in the image', () => {
+  const ci = (w: ReviewWorld) => ({
+    CI: 'true',
+    GITLAB_CI: 'true',
+    CI_SERVER_URL: w.sandbox.url,
+    CI_API_V4_URL: w.sandbox.apiUrl,
+    CI_PROJECT_ID: String(w.project.id),
+    CI_PROJECT_PATH: 'Acme/Web-App',
+    CI_COMMIT_REF_SLUG: 'feature-login',
+    CI_JOB_TOKEN: w.jobToken,
+    CI_NODE_TOTAL: '1',
+  });
+
+  test('delete-tag-on-stop: its stop job deletes the tag and writes its report files', async () => {
+    world = await startReviewWorld('127.0.0.1');
+    const include =
+      'include:\n  - local: templates/delete-tag-on-stop.yml\n    inputs:\n      repositories: ". api"\n';
+    const result = await playJobInImage(include, 'stop-review', ci(world));
+    mustSucceed('the stop job in the image', result);
+    expect(tagNames(world, world.root)).toEqual(ROOT_TAGS_BEFORE.filter((tag) => tag !== 'feature-login'));
+    expect(tagNames(world, world.api)).toEqual(['main']);
+    const files = mustSucceed(
+      'report files',
+      await inContainer(['sh', '-c', 'cat registry-cleaner-report.json registry-cleaner.env']),
+    );
+    expect(files.stdout).toMatch(/"outcome": "deleted"/);
+    expect(files.stdout).toContain('REGISTRY_CLEANER_RESULT_DELETED=2');
+  });
+
+  test('prune: its scheduled job sweeps the project with the rule inputs (dry run)', async () => {
+    world = await startReviewWorld('127.0.0.1');
+    const include =
+      'include:\n  - local: templates/prune.yml\n    inputs:\n      older-than: 1h\n      keep-latest: 0\n      keep: main\n      dry-run: true\n';
+    const result = await playJobInImage(include, 'registry-cleaner-prune', ci(world));
+    mustSucceed('the sweep job in the image', result);
+    expect(tagNames(world, world.root)).toEqual(ROOT_TAGS_BEFORE);
+    const report = JSON.parse(
+      mustSucceed('report', await inContainer(['cat', 'registry-cleaner-prune-1.json'])).stdout,
+    );
+    expect(report).toMatchObject({ command: 'prune', dryRun: true, exitCode: 0 });
+    expect(report.totals).toMatchObject({ repositories: 2 });
   });
 });

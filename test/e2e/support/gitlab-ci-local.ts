@@ -95,3 +95,35 @@ export async function playJob(
   }
   return output;
 }
+
+export interface ResolvedJob {
+  script: string[];
+  variables: Record<string, string>;
+}
+
+/** A job as gitlab-ci-local resolves it (includes, inputs, extends), schema-checked on the way. */
+export async function resolvedJob(repo: Checkout, name: string): Promise<ResolvedJob> {
+  const { parse } = await import('yaml');
+  const preview = parse(
+    mustSucceed('gitlab-ci-local --preview', await gitlabCiLocal(repo, ['--preview'])).stdout,
+  ) as Record<
+    string,
+    { script?: string[]; variables?: Record<string, string | number | boolean> } | undefined
+  >;
+  const job = preview[name];
+  if (!job?.script) throw new Error(`gitlab-ci-local resolved no job ${name}`);
+  const variables = Object.fromEntries(
+    Object.entries(job.variables ?? {}).map(([key, value]) => [key, String(value)]),
+  );
+  return { script: job.script, variables };
+}
+
+/** $NAME and ${NAME} in job variables are expanded by GitLab before the job starts. */
+export function expandVariables(
+  values: Record<string, string>,
+  ci: Record<string, string>,
+): Record<string, string> {
+  const expand = (text: string) =>
+    text.replace(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g, (_, name: string) => ci[name] ?? '');
+  return Object.fromEntries(Object.entries(values).map(([key, value]) => [key, expand(value)]));
+}
