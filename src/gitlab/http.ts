@@ -164,15 +164,17 @@ export class GitLabHttp {
   private async sendWithRetries(req: HttpRequest): Promise<HttpResponse> {
     const maxAttempts = 1 + Math.max(0, this.options.retries);
     for (let attempt = 1; ; attempt++) {
-      const waited = await this.gate.admit();
-      this.statistics.waitedForRateLimitMs += waited;
+      const admission = await this.gate.admit();
+      this.statistics.waitedForRateLimitMs += admission.waitedMs;
       this.count(req.label);
       if (attempt > 1) this.statistics.retries++;
       const started = this.timing.now();
       let response: HttpResponse;
       try {
         response = await this.attempt(req, attempt);
+        admission.settle(response.headers);
       } catch (error) {
+        admission.settle();
         const proxyAnswer = this.proxyRefusal(req, error);
         if (proxyAnswer) throw proxyAnswer;
         const transient = asTransient(error, this.options.timeoutMs);
@@ -195,7 +197,6 @@ export class GitLabHttp {
         await this.backoff(req, attempt, undefined, transient.message);
         continue;
       }
-      this.gate.observe(response.headers);
       this.trace(
         `${req.method} ${describeUrl(req.url)} → ${response.status} in ${Math.round(this.timing.now() - started)} ms`,
       );

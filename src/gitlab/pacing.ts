@@ -24,42 +24,61 @@ export class RateLimitGate {
   private remaining: number | undefined;
   private resetAtMs: number | undefined;
   private pausedUntilMs = 0;
+  /** sent and not answered yet: the server's count of what remains does not include them */
+  private inFlight = 0;
   private readonly timing: Timing;
 
   constructor(timing: Timing) {
     this.timing = timing;
   }
 
-  /** Waits until a request may be sent, then counts it against the window. Returns the ms waited. */
-  async admit(): Promise<number> {
-    let waited = 0;
+  /**
+   * Waits until a request may be sent and counts it against the window. Call `settle` with the
+   * answer's headers (or none, when there was no answer) once it is over.
+   */
+  async admit(): Promise<{
+    waitedMs: number;
+    settle: (headers?: Record<string, string | undefined>) => void;
+  }> {
+    let waitedMs = 0;
     for (;;) {
       const now = this.timing.now();
       let until = this.pausedUntilMs;
       if (this.remaining !== undefined && this.remaining <= 0 && this.resetAtMs !== undefined) {
         if (this.resetAtMs + RESET_MARGIN_MS > now) until = Math.max(until, this.resetAtMs + RESET_MARGIN_MS);
-        else this.remaining = undefined; // the window has turned over
+        else this.remaining = undefined; // the window has turned over: a full quota
       }
       if (until <= now) break;
       await this.timing.sleep(until - now);
-      waited += until - now;
+      waitedMs += until - now;
     }
     if (this.remaining !== undefined) this.remaining--;
-    return waited;
+    this.inFlight++;
+    let settled = false;
+    return {
+      waitedMs,
+      settle: (headers) => {
+        if (settled) return;
+        settled = true;
+        this.inFlight--;
+        if (headers) this.observe(headers);
+      },
+    };
   }
 
-  /** Learns from any response's RateLimit-Remaining / RateLimit-Reset headers. */
-  observe(headers: Record<string, string | undefined>): void {
-    const remaining = Number.parseInt(headers['ratelimit-remaining'] ?? '', 10);
+  /** Learns from an answer's RateLimit-Remaining / RateLimit-Reset headers. */
+  private observe(headers: Record<string, string | undefined>): void {
+    const serverRemaining = Number.parseInt(headers['ratelimit-remaining'] ?? '', 10);
     const reset = Number.parseInt(headers['ratelimit-reset'] ?? '', 10);
-    if (!Number.isFinite(remaining) || !Number.isFinite(reset)) return;
+    if (!Number.isFinite(serverRemaining) || !Number.isFinite(reset)) return;
+    // Requests still in flight were sent after this one was counted: they spend the same window.
+    const remaining = serverRemaining - this.inFlight;
     const resetAtMs = reset * 1000;
     if (this.resetAtMs === undefined || resetAtMs > this.resetAtMs) {
-      // a new window: trust the server's count
       this.resetAtMs = resetAtMs;
       this.remaining = remaining;
     } else if (resetAtMs === this.resetAtMs) {
-      // same window, answers arrive out of order: the lowest count is the freshest
+      // answers arrive out of order: the lowest count is the freshest
       this.remaining = Math.min(this.remaining ?? remaining, remaining);
     }
   }
