@@ -9,6 +9,9 @@ import { type DeleteAnswer, deleteTag, isTagListed } from '../gitlab/tags.ts';
 import type { TagResult } from '../model.ts';
 import type { DeleteTarget } from '../plan/targets.ts';
 
+export const PROTECTED_REASON =
+  "protected by a tag protection rule above this token's role (GitLab: cannot delete protected tag(s))";
+
 export interface Execution {
   results: TagResult[];
   /** set when the run had to stop (credentials refused, GitLab unreachable); later targets were not tried */
@@ -69,8 +72,7 @@ export async function interpret(
       return {
         outcome: 'protected',
         status: answer.status,
-        reason:
-          "protected by a tag protection rule above this token's role (GitLab: cannot delete protected tag(s))",
+        reason: PROTECTED_REASON,
       };
     case 'refused':
       // Newest GitLab authorises against the tag object, which is nil for a missing tag: 403.

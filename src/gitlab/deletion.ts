@@ -18,19 +18,18 @@ export interface BatchAnswer {
   errors: string[];
 }
 
-export async function destroyTags(
+/** Deletes `names`, one request of up to 100 at a time, yielding what GitLab said to each. */
+export async function* destroyTags(
   api: GitLabApi,
   repository: Repository,
   names: readonly string[],
-): Promise<BatchAnswer[]> {
+): AsyncGenerator<BatchAnswer[]> {
   const batches: string[][] = [];
   for (let i = 0; i < names.length; i += NAMES_PER_MUTATION)
     batches.push(names.slice(i, i + NAMES_PER_MUTATION));
-  const answers: BatchAnswer[] = [];
   for (let i = 0; i < batches.length; i += MUTATIONS_PER_REQUEST) {
-    answers.push(...(await destroyBatches(api, repository, batches.slice(i, i + MUTATIONS_PER_REQUEST))));
+    yield await destroyBatches(api, repository, batches.slice(i, i + MUTATIONS_PER_REQUEST));
   }
-  return answers;
 }
 
 async function destroyBatches(

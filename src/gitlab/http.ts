@@ -1,6 +1,6 @@
 // The one place that talks HTTP. Every request gets the same treatment: a keep-alive pool with
 // bounded concurrency, a per-request timeout, retries with exponential backoff and jitter on network
-// errors, 429 and 502/503/504 (honouring Retry-After / RateLimit-Reset), pacing before the rate
+// errors, 429 and 500/502/503/504 (honouring Retry-After / RateLimit-Reset), pacing before the rate
 // limit is hit, proxies from the environment, an extra CA, and traces without secrets.
 
 import { Semaphore } from '../concurrency.ts';
@@ -60,7 +60,9 @@ export interface HttpResponse {
   attempts: number;
 }
 
-const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
+// 500 too: GitLab answers it for passing registry errors, and every request this program makes
+// (reads, single-tag DELETE, the tag-destroying mutation) may be repeated without harm.
+const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
 const RETRYABLE_NETWORK_CODES = new Set([
   'ECONNRESET',
   'ECONNREFUSED',

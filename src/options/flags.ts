@@ -138,7 +138,7 @@ export const FLAGS: readonly Flag[] = [
     name: 'retries',
     type: 'number',
     commands: BOTH,
-    description: 'retries of a request after a network error, 429 or 502/503/504',
+    description: 'retries of a request after a network error, 429 or 5xx',
     default: '4',
   },
   {

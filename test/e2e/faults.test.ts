@@ -308,18 +308,62 @@ describe.concurrent('answers that are not what they seem', () => {
     expect(snapshot(run.world.state)).toEqual(final);
   });
 
-  // GraphQL answers other than 200 become a GitLabResponseError, which prune records as a
-  // repository "error": the run must fail (exit 1), or the job goes green with the tags still there.
+  // GitLab answers 500 for passing registry errors: one is retried and changes nothing.
   test.each([
     ['the tag listing', (r: InterceptedRequest) => r.operation === 'graphql' && !isDestroyMutation(r)],
     ['the batched deletion', isDestroyMutation],
-  ] as const)('prune (GraphQL): a 500 on %s of one repository fails the run (exit 1)', async (_, match) => {
+  ] as const)(
+    'prune (GraphQL): a single 500 on %s is retried, and the run ends as without it',
+    async (_, match) => {
+      const scenario = SCENARIOS.pruneGraphql;
+      const { plan, final } = await reference(scenario);
+      const run = await faultyRun(scenario, {}, once(match, { kind: 'status', status: 500 }));
+      expect(run.sandbox.requests.filter((r) => r.status === 500)).toHaveLength(1);
+      expectInvariants({ scenario, ...run, state: run.world.state }, plan);
+      expect(run.result.code).toBe(0);
+      expect(snapshot(run.world.state)).toEqual(final);
+    },
+  );
+
+  // A repository GitLab keeps failing to list is an error of the run (exit 1), or the job would
+  // go green with its tags still there; its tags are left alone.
+  test("prune (GraphQL): a 500 that persists on one repository's listing fails the run and leaves its tags", async () => {
     const scenario = SCENARIOS.pruneGraphql;
     const { plan } = await reference(scenario);
-    const run = await faultyRun(scenario, {}, once(match, { kind: 'status', status: 500 }));
-    expect(run.sandbox.requests.filter((r) => r.status === 500)).toHaveLength(1);
+    const broken = (state: SandboxState) => state.repositories()[0]!.id;
+    const run = await faultyRun(
+      scenario,
+      {},
+      (r, state) =>
+        r.operation === 'graphql' &&
+        !isDestroyMutation(r) &&
+        (r.body ?? '').includes(`ContainerRepository/${broken(state)}"`)
+          ? { kind: 'status', status: 500 }
+          : undefined,
+      ['--retries', '1'],
+    );
     expectInvariants({ scenario, ...run, state: run.world.state }, plan);
     expect(run.result.code).toBe(1);
+    const prefix = `${run.world.state.repositories()[0]!.path}:`;
+    const untouched = (tags: Set<string>) => [...tags].filter((tag) => tag.startsWith(prefix)).sort();
+    expect(untouched(snapshot(run.world.state))).toEqual(untouched(run.before));
+  });
+
+  // A delete request GitLab keeps failing is settled tag by tag over REST, which answers per tag:
+  // the deletions already made stay in the report, and the run reaches the same state.
+  test('prune (GraphQL): a 500 that persists on the batched deletions: settled over REST, same final state', async () => {
+    const scenario = SCENARIOS.pruneGraphql;
+    const { plan, final } = await reference(scenario);
+    const run = await faultyRun(
+      scenario,
+      {},
+      (r) => (isDestroyMutation(r) ? { kind: 'status', status: 500 } : undefined),
+      ['--retries', '1'],
+    );
+    expectInvariants({ scenario, ...run, state: run.world.state }, plan);
+    expect(run.result.code).toBe(0);
+    expect(snapshot(run.world.state)).toEqual(final);
+    expect(run.sandbox.requests.some((r) => r.operation === 'deleteTag' && r.status === 200)).toBe(true);
   });
 });
 

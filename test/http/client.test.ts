@@ -79,8 +79,15 @@ describe('retries', () => {
     await expect(http.send(get('/x'))).rejects.toThrow(/asked to wait 3600 s/);
   });
 
-  test('other 4xx and 500 are not retried', async () => {
-    for (const status of [400, 401, 403, 404, 500]) {
+  test('a 500 is retried like a 502', async () => {
+    nock(ORIGIN).get('/gitlab/api/v4/x').reply(500, { message: '500 Internal Server Error' }).get('/gitlab/api/v4/x').reply(200, [3]);
+    const response = await makeApi().http.send(get('/x'));
+    expect(response.json).toEqual([3]);
+    expect(response.attempts).toBe(2);
+  });
+
+  test('other 4xx and 501 are not retried', async () => {
+    for (const status of [400, 401, 403, 404, 501]) {
       nock(ORIGIN)
         .get('/gitlab/api/v4/x')
         .reply(status, { message: `${status}` });

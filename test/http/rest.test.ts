@@ -128,7 +128,11 @@ describe('deleteTag', () => {
     [400, { message: '400 Bad request' }, { kind: 'error', status: 400 }],
     [500, { message: '500 Internal Server Error' }, { kind: 'error', status: 500 }],
   ])('HTTP %i → %j', async (status, body, expected) => {
-    nock(ORIGIN).delete(`${TAG_PATH}/feature-x`).reply(status, body);
+    // a 500 is retried (makeApi: 3 retries), so it must persist to be the answer
+    nock(ORIGIN)
+      .delete(`${TAG_PATH}/feature-x`)
+      .times(status === 500 ? 4 : 1)
+      .reply(status, body);
     const { api } = makeApi();
     expect(await deleteTag(api, repository(), 'feature-x')).toMatchObject(expected);
   });
