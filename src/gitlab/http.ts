@@ -231,20 +231,38 @@ export class GitLabHttp {
       body = JSON.stringify(req.body);
       headers['content-type'] = 'application/json';
     }
-    const res = await request(this.dispatcher, req.url, {
-      method: req.method,
-      headers,
-      body,
-      headersTimeout: this.options.timeoutMs,
-      bodyTimeout: this.options.timeoutMs,
-      signal: AbortSignal.timeout(this.options.timeoutMs),
-    });
-    const text = await res.body.text();
+    // The whole exchange, headers and body, within the timeout. Not AbortSignal.timeout(): its
+    // timer keeps the signal, and all undici hangs on it, alive for the full timeout after the
+    // request is over; at hundreds of requests a second that held tens of thousands of finished
+    // requests in memory.
+    const abort = new AbortController();
+    const timer = setTimeout(
+      () => abort.abort(new DOMException('timeout', 'TimeoutError')),
+      this.options.timeoutMs,
+    );
+    let status: number;
+    let rawHeaders: Record<string, string | string[] | undefined>;
+    let text: string;
+    try {
+      const res = await request(this.dispatcher, req.url, {
+        method: req.method,
+        headers,
+        body,
+        headersTimeout: this.options.timeoutMs,
+        bodyTimeout: this.options.timeoutMs,
+        signal: abort.signal,
+      });
+      status = res.statusCode;
+      rawHeaders = res.headers;
+      text = await res.body.text();
+    } finally {
+      clearTimeout(timer);
+    }
     const flat: Record<string, string | undefined> = {};
-    for (const [name, value] of Object.entries(res.headers)) {
+    for (const [name, value] of Object.entries(rawHeaders)) {
       flat[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
     }
-    return { status: res.statusCode, headers: flat, text, json: parseJson(text, flat), attempts: attempt };
+    return { status, headers: flat, text, json: parseJson(text, flat), attempts: attempt };
   }
 
   private async backoff(req: HttpRequest, attempt: number, response: HttpResponse | undefined, why: string) {
