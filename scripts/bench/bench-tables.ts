@@ -1,0 +1,155 @@
+// The bench's figures as aligned tables, one function per table.
+
+import type { BundleFigures } from './bundle-case.ts';
+import type { SweepFigures } from './figures.ts';
+import type { NaiveFigures } from './naive-case.ts';
+import type { PruneFigures } from './prune-case.ts';
+import type { StopJobFigures } from './stop-job-case.ts';
+import { type Cell, fixed, formatTable, megabytes, thousands, yesNo } from './table.ts';
+import type { TargetVerdict } from './targets.ts';
+
+export function stopJobTable(stop: StopJobFigures): string {
+  return formatTable(
+    ['tag', 'repositories', 'exit', 'requests', 'by kind', 'wall s', 'peak RSS MB', 'outcome correct'],
+    [
+      [
+        stop.tag,
+        stop.repositories,
+        stop.exitCode,
+        stop.requests,
+        stop.byKind,
+        fixed(stop.wallSeconds, 2),
+        megabytes(stop.peakRssBytes),
+        yesNo(stop.outcomeCorrect),
+      ],
+    ],
+  );
+}
+
+export function bundleTable(bundle: BundleFigures): string {
+  return formatTable(
+    [
+      'file',
+      'bytes',
+      'KiB',
+      'node',
+      'runs',
+      'median ms',
+      'p90 ms',
+      'min ms',
+      'max ms',
+      "node -e '' median ms",
+    ],
+    [
+      [
+        'dist/registry-cleaner.mjs',
+        thousands(bundle.bytes),
+        fixed(bundle.bytes / 1024, 0),
+        bundle.nodeVersion,
+        bundle.runs,
+        fixed(bundle.medianMs, 1),
+        fixed(bundle.p90Ms, 1),
+        fixed(bundle.minMs, 1),
+        fixed(bundle.maxMs, 1),
+        fixed(bundle.bareNodeMedianMs, 1),
+      ],
+    ],
+  );
+}
+
+export function scenarioTable(cases: readonly SweepFigures[]): string {
+  return formatTable(
+    ['case', 'tags', 'older than 14d', 're-pushed', 'oracle deletes'],
+    cases.map((c) => [
+      c.name,
+      thousands(c.scenario.tags),
+      `${fixed(c.scenario.olderFraction * 100, 1)} %`,
+      c.scenario.rePushed,
+      thousands(c.expectedDeletions),
+    ]),
+  );
+}
+
+export function resultsTable(cases: readonly (PruneFigures | NaiveFigures)[]): string {
+  return formatTable(
+    [
+      'case',
+      'requests',
+      'req/tag',
+      'wall s',
+      'peak RSS MB',
+      '429 recv',
+      '429 fail',
+      'retries',
+      'exit',
+      'deleted',
+      'outside oracle',
+      'left over',
+      '= oracle',
+    ],
+    cases.map((c): Cell[] => [
+      c.name,
+      thousands(c.requests.total),
+      fixed(c.requestsPerTag, 4),
+      fixed(c.wallSeconds, 1),
+      megabytes(c.peakRssBytes),
+      c.received429,
+      c.failed429,
+      'cliRequests' in c ? String(c.cliRequests?.retries ?? '?') : '-',
+      c.exitCode,
+      thousands(c.deleted),
+      c.deletedOutsideOracle,
+      thousands(c.leftOver),
+      yesNo(c.matchesOracle),
+    ]),
+  );
+}
+
+export function requestKindsTable(cases: readonly SweepFigures[]): string {
+  const rows: Cell[][] = [];
+  for (const c of cases) {
+    const kinds = Object.entries(c.requests.byKind).sort((a, b) => b[1] - a[1]);
+    for (const [kind, count] of kinds) rows.push([c.name, kind, thousands(count)]);
+    const statuses = Object.entries(c.requests.byStatus)
+      .map(([status, count]) => `${status}×${count}`)
+      .join(' ');
+    rows.push([c.name, `(statuses: ${statuses})`, '']);
+  }
+  return formatTable(['case', 'kind', 'requests'], rows);
+}
+
+export function comparisonTable(pairs: readonly [NaiveFigures, PruneFigures][]): string {
+  return formatTable(
+    [
+      'tags',
+      'naive requests',
+      'r-c requests',
+      'ratio',
+      'naive s',
+      'r-c s',
+      'naive 429 failures',
+      'r-c 429 failures',
+      'naive = oracle',
+      'r-c = oracle',
+    ],
+    pairs.map(([naive, rc]) => [
+      thousands(rc.scenario.tags),
+      thousands(naive.requests.total),
+      thousands(rc.requests.total),
+      `${fixed(naive.requests.total / rc.requests.total, 1)}×`,
+      fixed(naive.wallSeconds, 1),
+      fixed(rc.wallSeconds, 1),
+      thousands(naive.failed429),
+      rc.failed429,
+      yesNo(naive.matchesOracle),
+      yesNo(rc.matchesOracle),
+    ]),
+  );
+}
+
+export function targetsTable(verdicts: readonly TargetVerdict[]): string {
+  return formatTable(
+    ['target', 'figure', 'met'],
+    verdicts.map((v) => [v.target, v.figure, v.met === undefined ? 'not run' : v.met ? 'met' : 'NOT MET']),
+  );
+}

@@ -1,0 +1,96 @@
+// The issue's targets, checked against the figures of the cases that ran. A target whose cases did
+// not run is listed as "not run"; figures are printed next to every verdict.
+
+import type { BundleFigures } from './bundle-case.ts';
+import type { NaiveFigures } from './naive-case.ts';
+import type { PruneFigures } from './prune-case.ts';
+import type { StopJobFigures } from './stop-job-case.ts';
+
+export interface BenchFigures {
+  stopJob?: StopJobFigures;
+  bundle?: BundleFigures;
+  prune: Record<string, PruneFigures>;
+  naive: Record<string, NaiveFigures>;
+}
+
+export interface TargetVerdict {
+  target: string;
+  figure: string;
+  /** undefined: the cases it needs did not run */
+  met: boolean | undefined;
+}
+
+const MB = 1e6;
+
+export function checkTargets(figures: BenchFigures, conditions: string): TargetVerdict[] {
+  const verdicts: TargetVerdict[] = [];
+  const add = (target: string, figure: string | undefined, met: boolean | undefined) =>
+    verdicts.push({ target, figure: figure ?? '—', met: figure === undefined ? undefined : met });
+
+  const stop = figures.stopJob;
+  add(
+    'stop job: 2 requests, tag deleted, nothing else',
+    stop && `${stop.requests} requests, outcome ${stop.outcomeCorrect ? 'correct' : 'WRONG'}`,
+    stop && stop.requests === 2 && stop.outcomeCorrect,
+  );
+
+  const pat = figures.prune['pat-10k'];
+  const naive = figures.naive['naive-10k'];
+  add(
+    'PAT 10k: ≤ 0.08 requests per tag',
+    pat && `${pat.requestsPerTag.toFixed(4)} (${pat.requests.total} requests)`,
+    pat && pat.requestsPerTag <= 0.08,
+  );
+  const ratio = pat && naive ? naive.requests.total / pat.requests.total : undefined;
+  add(
+    'PAT 10k: ≥ 20× fewer requests than the naive baseline',
+    ratio === undefined
+      ? undefined
+      : `${ratio.toFixed(1)}× (${naive!.requests.total} vs ${pat!.requests.total})`,
+    ratio !== undefined && ratio >= 20,
+  );
+  add(
+    `PAT 10k: ≤ 15 s (${conditions})`,
+    pat && `${pat.wallSeconds.toFixed(1)} s`,
+    pat && pat.wallSeconds <= 15,
+  );
+
+  for (const job of Object.values(figures.prune).filter((f) => f.token === 'job')) {
+    const details = job.details!;
+    add(
+      `${job.name}: no details request for a tag settled by name`,
+      `${details.forNameSettledTags} such tags asked for`,
+      details.forNameSettledTags === 0,
+    );
+    add(
+      `${job.name}: ≤ 1 details request per remaining tag`,
+      `${details.requests} requests for ${details.eligibleTags} tags, at most ${details.maxPerTag} per tag, ${details.throttled} answered 429`,
+      details.maxPerTag <= 1 && details.requests <= details.eligibleTags,
+    );
+    add(
+      `${job.name}: zero 429 failures`,
+      `${job.failed429} (${job.received429} 429s received)`,
+      job.failed429 === 0,
+    );
+  }
+
+  for (const big of Object.values(figures.prune).filter((f) => f.scenario.tags >= 100_000)) {
+    const rss = big.peakRssBytes;
+    add(
+      `${big.name}: peak RSS ≤ 200 MB`,
+      rss === undefined ? 'not measured' : `${(rss / MB).toFixed(1)} MB`,
+      rss !== undefined && rss <= 200 * MB,
+    );
+  }
+  if (!Object.values(figures.prune).some((f) => f.scenario.tags >= 100_000)) {
+    add('100k tags: peak RSS ≤ 200 MB', undefined, undefined);
+  }
+
+  const bundle = figures.bundle;
+  add(
+    'cold start ≤ 80 ms median',
+    bundle && `${bundle.medianMs.toFixed(1)} ms median, ${bundle.p90Ms.toFixed(1)} ms p90`,
+    bundle && bundle.medianMs <= 80,
+  );
+  return verdicts;
+}
