@@ -39,7 +39,9 @@ function yargsOption(flag: Flag, command: CommandName): Options {
     describe: description,
     // Tag, repository and project names are strings: '1.10' must not become the number 1.1.
     type: flag.type === 'strings' ? 'string' : flag.type,
-    ...(flag.type === 'strings' ? { array: true } : {}),
+    // One value per occurrence (--tag a --tag b): with yargs' greedy arrays, a stray word after
+    // --tag would become one more tag to delete.
+    ...(flag.type === 'strings' ? { array: true, nargs: 1 } : {}),
     ...(shownDefault ? { defaultDescription: shownDefault } : {}),
     ...(flag.choices ? { choices: [...flag.choices] } : {}),
     ...(flag.alias ? { alias: flag.alias } : {}),
@@ -64,6 +66,23 @@ function booleanValues(argv: readonly string[]): string[] {
   });
 }
 
+/** yargs speaks of 'olderThan' and 'Did you mean prune?'; say it as the user typed it. */
+function explain(text: string, argv: readonly string[]): string {
+  if (/^Did you mean/.test(text) && argv[0] !== undefined) return `unknown command '${argv[0]}': ${text}`;
+  return text.replace(
+    /^(Unknown arguments?: )(.*)$/,
+    (_, head: string, names: string) =>
+      head +
+      names
+        .split(', ')
+        .map((name) => {
+          const flag = `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+          return argv.some((arg) => arg === flag || arg.startsWith(`${flag}=`)) ? flag : name;
+        })
+        .join(', '),
+  );
+}
+
 export async function parseCommandLine(argv: readonly string[]): Promise<CommandLine> {
   let result: CommandLine = { kind: 'done' };
   let parser: Argv = yargs(booleanValues(argv))
@@ -81,7 +100,7 @@ export async function parseCommandLine(argv: readonly string[]): Promise<Command
     .fail((message, error) => {
       // Some of yargs' messages span lines ("Invalid values:\n  Argument: …"): errors are one line.
       const text = (message || error?.message || 'invalid command line').replace(/\s*\n\s*/g, ' ');
-      throw new UsageError(`${text} (see registry-cleaner --help)`);
+      throw new UsageError(`${explain(text, argv)} (see registry-cleaner --help)`);
     })
     .demandCommand(1, 'say what to do: registry-cleaner delete-tag, or registry-cleaner prune');
   for (const command of COMMANDS) {

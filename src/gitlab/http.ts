@@ -60,9 +60,12 @@ export interface HttpResponse {
   attempts: number;
 }
 
-// 500 too: GitLab answers it for passing registry errors, and every request this program makes
+// 429s are waited out separately. 500 is retried too: GitLab answers it for passing registry errors, and every request this program makes
 // (reads, single-tag DELETE, the tag-destroying mutation) may be repeated without harm.
-const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
+const RETRYABLE_STATUS = new Set([500, 502, 503, 504]);
+/** 429s waited out per request before giving up; each wait is what GitLab asked for. */
+const MAX_RATE_LIMITED_WAITS = 20;
+const RATE_LIMIT_JITTER_MS = 250;
 const RETRYABLE_NETWORK_CODES = new Set([
   'ECONNRESET',
   'ECONNREFUSED',
@@ -164,7 +167,12 @@ export class GitLabHttp {
   }
 
   private async sendWithRetries(req: HttpRequest): Promise<HttpResponse> {
-    const maxAttempts = 1 + Math.max(0, this.options.retries);
+    const retries = Math.max(0, this.options.retries);
+    // A 429 is not a failure of GitLab's but a request to wait, which others sharing the user's
+    // quota can make us do again and again: it has its own budget, bounded by MAX_RATE_LIMITED_WAITS
+    // waits of at most maxServerDelayMs each.
+    let failures = 0;
+    let rateLimitedWaits = 0;
     for (let attempt = 1; ; attempt++) {
       const admission = await this.gate.admit();
       this.statistics.waitedForRateLimitMs += admission.waitedMs;
@@ -182,7 +190,7 @@ export class GitLabHttp {
         const transient = asTransient(error, this.options.timeoutMs);
         if (!transient) throw this.fatalNetworkError(req, error);
         this.trace(`${req.method} ${describeUrl(req.url)} ✗ ${transient.message}`);
-        if (attempt >= maxAttempts) {
+        if (++failures > retries) {
           const attempts = `${attempt} attempt${plural(attempt)}`;
           const proxy = this.proxyFor(req.url);
           if (proxy && refusedBy(error, proxy, req.url)) {
@@ -196,7 +204,7 @@ export class GitLabHttp {
               'check --gitlab-url, the network and HTTPS_PROXY/NO_PROXY, or raise --timeout/--retries',
           );
         }
-        await this.backoff(req, attempt, undefined, transient.message);
+        await this.backoff(req, failures, undefined, transient.message);
         continue;
       }
       this.trace(
@@ -207,15 +215,20 @@ export class GitLabHttp {
       // A DELETE may be confirmed with an empty body; any other 2xx body must be JSON.
       const emptyDelete = req.method === 'DELETE' && response.text.trim() === '';
       const badJson = req.expectJson && response.status < 300 && response.json === undefined && !emptyDelete;
-      if ((RETRYABLE_STATUS.has(response.status) || badJson) && attempt < maxAttempts) {
-        if (response.status === 429) this.statistics.rateLimited++;
+      if (response.status === 429) {
+        this.statistics.rateLimited++;
+        if (++rateLimitedWaits > MAX_RATE_LIMITED_WAITS) return response;
+        await this.backoff(req, rateLimitedWaits, response, 'HTTP 429');
+        continue;
+      }
+      if (RETRYABLE_STATUS.has(response.status) || badJson) {
+        if (++failures > retries) return response;
         const why = badJson
           ? `an unreadable body (${response.text.length} bytes)`
           : `HTTP ${response.status}`;
-        await this.backoff(req, attempt, response, why);
+        await this.backoff(req, failures, response, why);
         continue;
       }
-      if (response.status === 429) this.statistics.rateLimited++;
       return response;
     }
   }
@@ -280,11 +293,14 @@ export class GitLabHttp {
             'run again later',
         );
       }
-      delay = Math.max(delay, requested);
+      // GitLab said how long: wait that, plus a little, so that the requests it stopped together
+      // do not all come back in the same instant.
+      delay = requested + this.timing.random() * RATE_LIMIT_JITTER_MS;
       if (response.status === 429) this.gate.pauseFor(requested);
     }
+    const budget = response?.status === 429 ? MAX_RATE_LIMITED_WAITS : this.options.retries;
     this.trace(
-      `${req.method} ${describeUrl(req.url)}: retry ${attempt}/${this.options.retries} in ${fmtMs(delay)} after ${why}`,
+      `${req.method} ${describeUrl(req.url)}: retry ${attempt}/${budget} in ${fmtMs(delay)} after ${why}`,
     );
     await this.timing.sleep(delay);
   }

@@ -64,7 +64,8 @@ export function collectRawOptions(
     }
     const variable = envName(flag);
     const fromEnv = env[variable];
-    if (fromEnv !== undefined && fromEnv !== '')
+    // A variable set to blanks is unset, as in most CI settings pages.
+    if (fromEnv !== undefined && fromEnv.trim() !== '')
       raw.set(flag.name, { value: fromEnvValue(flag, fromEnv, variable), source: variable });
   }
   return raw;

@@ -26,6 +26,12 @@ export function compileTagPattern(source: string): TagPattern | { error: string 
   if (/\[\[:[a-z]+:\]\]/.test(body)) {
     return { error: 'uses a POSIX class like [[:alpha:]]: write it as a set, e.g. [a-zA-Z]' };
   }
+  // V8 would take lookbehind, and \1 without a group as an octal escape; RE2 refuses both.
+  if (/\(\?<[=!]|\\[1-9]/.test(body)) {
+    return {
+      error: 'uses a backreference or lookaround (\\1, (?<=…)), which GitLab (RE2) does not support either',
+    };
+  }
   if (/\\[pP]\{/.test(body))
     return { error: 'uses a Unicode class (\\p{…}); tag names are ASCII: use a set like [a-z]' };
   const compiled = compileLinear(body);
@@ -47,7 +53,7 @@ function compileLinear(body: string): { regex: RegExp } | { error: string } {
   }
   // Refused for what RE2 refuses too…
   if (/\\[1-9]|\\k<|\(\?[=!]/.test(body)) {
-    return { error: 'uses a backreference or lookahead, which GitLab (RE2) does not support either' };
+    return { error: 'uses a backreference or lookaround, which GitLab (RE2) does not support either' };
   }
   // …or for a repetition count above 16, which RE2 accepts: write the counts out.
   const unrolled = unrollCounts(body);

@@ -89,8 +89,8 @@ describe.concurrent('the command line', () => {
       { args: [], message: /say what to do: registry-cleaner delete-tag, or registry-cleaner prune/ },
     ],
     ['an unknown command', { args: ['purge'], message: /Did you mean prune\?.*--help/ }],
-    ['an unknown flag', { args: [...PRUNE, '--dryrun'], message: /Unknown argument: dryrun.*--help/ }],
-    ['a flag of the other command', { args: [...PRUNE, '--tag', 'x'], message: /Unknown argument: tag/ }],
+    ['an unknown flag', { args: [...PRUNE, '--dryrun'], message: /Unknown argument: --dryrun.*--help/ }],
+    ['a flag of the other command', { args: [...PRUNE, '--tag', 'x'], message: /Unknown argument: --tag/ }],
     [
       '--config with a rule from a variable',
       {
@@ -296,7 +296,7 @@ describe.concurrent('regular expressions', () => {
       {
         args: [...PRUNE, '--match', 'feature-(?!login).*'],
         message:
-          /--match "feature-\(\?!login\)\.\*" uses a backreference or lookahead, which GitLab \(RE2\) does not support/,
+          /--match "feature-\(\?!login\)\.\*" uses a backreference or lookaround, which GitLab \(RE2\) does not support/,
       },
     ],
     ['an empty pattern', { args: [...PRUNE, '--keep='], message: /Not enough arguments following: keep/ }],
@@ -616,7 +616,7 @@ describe.concurrent('config files', () => {
       'a lookahead in keep',
       {
         args: ['prune', '--config', '{dir}/keep-lookahead.yml'],
-        message: /keep-lookahead\.yml: policy "p": keep "\(\?!x\)y" uses a backreference or lookahead/,
+        message: /keep-lookahead\.yml: policy "p": keep "\(\?!x\)y" uses a backreference or lookaround/,
       },
     ],
     [

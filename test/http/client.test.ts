@@ -69,8 +69,23 @@ describe('retries', () => {
       .reply(200, []);
     const { http, timing } = makeApi();
     await http.send(get('/x'));
-    expect(timing.sleeps).toEqual([7000]);
+    expect(timing.sleeps).toEqual([7125]);
     expect(http.statistics.rateLimited).toBe(1);
+  });
+
+  test('429s do not spend the retry budget: more of them in a row than --retries are waited out', async () => {
+    const scope = nock(ORIGIN)
+      .get('/gitlab/api/v4/x')
+      .times(6)
+      .reply(429, 'Retry later\n', { 'content-type': 'text/plain', 'retry-after': '2' })
+      .get('/gitlab/api/v4/x')
+      .reply(200, [7]);
+    const { http, timing } = makeApi({ retries: 2 });
+    expect((await http.send(get('/x'))).json).toEqual([7]);
+    // Retry-After, plus up to 250 ms of jitter (random() = 0.5 here)
+    expect(timing.sleeps).toEqual([2125, 2125, 2125, 2125, 2125, 2125]);
+    expect(http.statistics.rateLimited).toBe(6);
+    expect(scope.isDone()).toBe(true);
   });
 
   test('a server asking for an absurd wait ends the request with a clear error', async () => {
@@ -80,7 +95,11 @@ describe('retries', () => {
   });
 
   test('a 500 is retried like a 502', async () => {
-    nock(ORIGIN).get('/gitlab/api/v4/x').reply(500, { message: '500 Internal Server Error' }).get('/gitlab/api/v4/x').reply(200, [3]);
+    nock(ORIGIN)
+      .get('/gitlab/api/v4/x')
+      .reply(500, { message: '500 Internal Server Error' })
+      .get('/gitlab/api/v4/x')
+      .reply(200, [3]);
     const response = await makeApi().http.send(get('/x'));
     expect(response.json).toEqual([3]);
     expect(response.attempts).toBe(2);

@@ -144,7 +144,9 @@ describe('delete-tag refuses bad input before any request', () => {
       /unknown variable REGISTRY_CLEANER_DRYRUN: did you mean REGISTRY_CLEANER_DRY_RUN/,
     ],
     [[], { ...CI, REGISTRY_CLEANER_DRY_RUN: 'maybe' }, /REGISTRY_CLEANER_DRY_RUN=maybe is not a boolean/],
-    [['--tga', 'x'], CI, /Unknown argument: tga/],
+    [['--tga', 'x'], CI, /Unknown argument: --tga/],
+    // one value per --tag: a stray word is not one more tag to delete
+    [['--tag', 'a', 'stray'], CI, /Unknown argument: stray/],
   ])('%j', async (argv, env, message) => {
     expect(await usageError(argv, env)).toMatch(message);
   });
@@ -156,6 +158,17 @@ describe('delete-tag refuses bad input before any request', () => {
       expect((error as Error).message).toMatch(/REGISTRY_CLEANER_TOKEN/);
       expect((error as Error).message).not.toContain(CI.CI_JOB_TOKEN);
     }
+  });
+
+  test('a variable set to blanks counts as unset', async () => {
+    const options = await resolve([], { ...CI, REGISTRY_CLEANER_RETRIES: '  ', REGISTRY_CLEANER_TAG: ' ' });
+    expect(options.connection.retries).toBe(4);
+    expect(options.tags).toEqual(['feature-login']);
+  });
+
+  test('an unknown command is named in the error', async () => {
+    const error = await parseCommandLine(['purge']).catch((caught: unknown) => caught);
+    expect((error as Error).message).toMatch(/^unknown command 'purge': Did you mean prune\?/);
   });
 
   test('plain http to a remote host warns that the token travels unencrypted', async () => {

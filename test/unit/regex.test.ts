@@ -98,8 +98,10 @@ describe('tag patterns', () => {
   });
 
   test.each([
-    ['(a)\\1', /backreference or lookahead/],
-    ['(?=a)a', /backreference or lookahead/],
+    ['(a)\\1', /backreference or look/],
+    ['\\1abc', /backreference or lookaround/],
+    ['(?<=v)1', /backreference or lookaround/],
+    ['(?=a)a', /backreference or look/],
     ['[', /not a valid regular expression/],
     ['', /empty/],
     ['[[:alpha:]]+', /POSIX class/],
