@@ -1,21 +1,32 @@
 // The files GitLab reads from artifacts:reports — dotenv, annotations, JUnit — written by the bundle.
 
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import { type Sandbox, SandboxState, startSandbox } from '../sandbox/index.ts';
 import { seedRetentionWorld } from '../scenarios/retention.ts';
 import { runCli } from './cli.ts';
 import { startReviewWorld } from './support/review-world.ts';
 
 const sandboxes: Sandbox[] = [];
+/** A directory under the system's temp dir, removed when the file's tests are done. */
+const temporaryDirectories: string[] = [];
+function temporaryDirectory(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  temporaryDirectories.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of temporaryDirectories) rmSync(dir, { recursive: true, force: true });
+});
+
 afterEach(async () => {
   await Promise.all(sandboxes.splice(0).map((s) => s.close()));
 });
 
 function files() {
-  const dir = mkdtempSync(join(tmpdir(), 'rc-artifacts-'));
+  const dir = temporaryDirectory('rc-artifacts-');
   const paths = {
     dotenv: join(dir, 'cleanup.env'),
     annotations: join(dir, 'annotations.json'),

@@ -1,14 +1,25 @@
 // prune end to end against the sandbox, checked against an independent oracle.
 
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import { type Sandbox, SandboxState, startSandbox, type Tag } from '../sandbox/index.ts';
 import { DAY_MS, type RetentionWorld, seedRetentionWorld } from '../scenarios/retention.ts';
 import { runCli } from './cli.ts';
 
 const sandboxes: Sandbox[] = [];
+/** A directory under the system's temp dir, removed when the file's tests are done. */
+const temporaryDirectories: string[] = [];
+function temporaryDirectory(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  temporaryDirectories.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of temporaryDirectories) rmSync(dir, { recursive: true, force: true });
+});
+
 afterEach(async () => {
   await Promise.all(sandboxes.splice(0).map((s) => s.close()));
 });
@@ -226,7 +237,7 @@ describe('config files', () => {
   test('the legacy {"name": {"id", "delete_older_than"}} shape works', async () => {
     const { sandbox, world: w } = await world({ projects: 1, repositories: 2, tags: 200 });
     const project = w.projects[0]!;
-    const dir = mkdtempSync(join(tmpdir(), 'rc-config-'));
+    const dir = temporaryDirectory('rc-config-');
     const file = join(dir, 'policies.json');
     writeFileSync(file, JSON.stringify({ web: { id: project.id, delete_older_than: { days: 30 } } }));
     const result = await runCli(
@@ -245,7 +256,7 @@ describe('config files', () => {
 
   test('a YAML list of policies', async () => {
     const { sandbox, world: w } = await world({ projects: 2, repositories: 2, tags: 200 });
-    const dir = mkdtempSync(join(tmpdir(), 'rc-config-'));
+    const dir = temporaryDirectory('rc-config-');
     const file = join(dir, 'registry-cleaner.yml');
     writeFileSync(
       file,
@@ -273,7 +284,7 @@ describe('config files', () => {
 });
 
 describe('bad input exits 2 before any request', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'rc-bad-'));
+  const dir = temporaryDirectory('rc-bad-');
   const notYaml = join(dir, 'bad.yml');
   writeFileSync(notYaml, 'policies: [\n  - {name: x\n');
   const wrongType = join(dir, 'wrong.yml');
