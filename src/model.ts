@@ -13,6 +13,30 @@ export interface Credential {
   source: string;
 }
 
+/** Proxies from the environment (lower-case variables win, as in curl and undici). */
+export interface ProxySettings {
+  httpProxy?: string;
+  httpsProxy?: string;
+  noProxy?: string;
+  /** the variables they came from ('HTTPS_PROXY', 'https_proxy', …), for messages */
+  variables?: { http?: string; https?: string };
+}
+
+/** Where GitLab is, who we are to it, and how patient to be: what options/ resolves and gitlab/ uses. */
+export interface Connection {
+  /** …/api/v4 */
+  restUrl: string;
+  /** …/api/graphql */
+  graphqlUrl: string;
+  credential: Credential;
+  timeoutMs: number;
+  retries: number;
+  concurrency: number;
+  /** PEM bundle trusted in addition to Node's CAs */
+  ca?: string;
+  proxy: ProxySettings;
+}
+
 /** A project as the user named it: a numeric id or a full path (any case). */
 export type ProjectRef = { id: number } | { path: string };
 

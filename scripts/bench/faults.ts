@@ -5,7 +5,7 @@
 // so two runs are alike, not identical.
 
 import type { Fault, Interceptor } from '../../test/sandbox/index.ts';
-import { random } from '../../test/scenarios/retention.ts';
+import { mulberry32 as random } from '../../test/sandbox/random.ts';
 
 interface FaultChoice {
   label: string;

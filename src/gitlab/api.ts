@@ -1,9 +1,9 @@
 // The GitLab API as this program sees it: where it lives, how it is reached, who we are.
 // Builds URLs with every path segment encoded, so a project path or tag never escapes its segment.
 
-import type { Credential } from '../model.ts';
+import type { Connection, Credential } from '../model.ts';
 import { VERSION } from '../version.ts';
-import { GitLabHttp, type ProxySettings } from './http.ts';
+import { GitLabHttp } from './http.ts';
 
 export class GitLabApi {
   readonly http: GitLabHttp;
@@ -44,18 +44,7 @@ export class GitLabApi {
   }
 }
 
-export interface ApiSettings {
-  restUrl: string;
-  graphqlUrl: string;
-  credential: Credential;
-  timeoutMs: number;
-  retries: number;
-  concurrency: number;
-  ca?: string;
-  proxy: ProxySettings;
-}
-
-export function openGitLabApi(settings: ApiSettings, trace?: (line: string) => void): GitLabApi {
+export function openGitLabApi(settings: Connection, trace?: (line: string) => void): GitLabApi {
   const http = new GitLabHttp({
     credential: settings.credential,
     timeoutMs: settings.timeoutMs,

@@ -5,7 +5,7 @@
 
 import { Semaphore } from '../concurrency.ts';
 import { GitLabUnavailableError, WrongEndpointError } from '../errors.ts';
-import type { Credential } from '../model.ts';
+import type { Credential, ProxySettings } from '../model.ts';
 import { RateLimitGate, realTiming, serverRequestedDelayMs, type Timing } from './pacing.ts';
 import { EnvHttpProxyAgent, request } from './undici.ts';
 
@@ -29,14 +29,6 @@ export interface HttpOptions {
   maxBackoffMs?: number;
   /** a server asking us to wait longer than this (Retry-After) ends the request instead */
   maxServerDelayMs?: number;
-}
-
-export interface ProxySettings {
-  httpProxy?: string;
-  httpsProxy?: string;
-  noProxy?: string;
-  /** the variables they came from ('HTTPS_PROXY', 'https_proxy', …), for messages */
-  variables?: { http?: string; https?: string };
 }
 
 export interface HttpRequest {

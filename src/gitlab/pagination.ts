@@ -20,18 +20,8 @@ export async function* pages(api: GitLabApi, first: URL, what: PageRequest): Asy
   const seen = new Set<string>();
   while (url) {
     seen.add(url.href);
-    const response = await api.http.send({
-      method: 'GET',
-      url,
-      label: what.label,
-      api: 'rest',
-      expectJson: true,
-    });
-    if (response.status !== 200) throw refusal(response, api.credential, what.action);
-    if (!Array.isArray(response.json)) {
-      throw new GitLabResponseError(`GitLab answered ${what.action} with something that is not a list`, 200);
-    }
-    yield response.json;
+    const { items, response } = await readPage(api, url, what);
+    yield items;
     url = nextPage(api, url, response);
     if (url && seen.has(url.href)) {
       throw new GitLabResponseError(
@@ -69,9 +59,34 @@ function nextLink(header: string | undefined): string | undefined {
  * requested together, in order; otherwise they are followed one by one.
  */
 export async function allPages(api: GitLabApi, first: URL, what: PageRequest): Promise<unknown[]> {
+  const { items, response } = await readPage(api, first, what);
+  const totalPages = Number.parseInt(response.headers['x-total-pages'] ?? '', 10);
+  const page = Number.parseInt(response.headers['x-page'] ?? '', 10);
+  if (!(totalPages > 1 && page === 1 && response.headers['x-next-page'] === '2')) {
+    const next = nextPage(api, first, response);
+    if (!next) return items;
+    const all = [...items];
+    for await (const more of pages(api, next, what)) all.push(...more);
+    return all;
+  }
+  const rest = Array.from({ length: totalPages - 1 }, (_, i) => {
+    const url = new URL(first);
+    url.searchParams.set('page', String(i + 2));
+    return url;
+  });
+  const later = await mapConcurrent(rest, rest.length, async (url) => (await readPage(api, url, what)).items);
+  return [items, ...later].flat();
+}
+
+/** One page: a list, or the error that says why not. */
+async function readPage(
+  api: GitLabApi,
+  url: URL,
+  what: PageRequest,
+): Promise<{ items: unknown[]; response: HttpResponse }> {
   const response = await api.http.send({
     method: 'GET',
-    url: first,
+    url,
     label: what.label,
     api: 'rest',
     expectJson: true,
@@ -80,30 +95,5 @@ export async function allPages(api: GitLabApi, first: URL, what: PageRequest): P
   if (!Array.isArray(response.json)) {
     throw new GitLabResponseError(`GitLab answered ${what.action} with something that is not a list`, 200);
   }
-  const totalPages = Number.parseInt(response.headers['x-total-pages'] ?? '', 10);
-  const page = Number.parseInt(response.headers['x-page'] ?? '', 10);
-  if (!(totalPages > 1 && page === 1 && response.headers['x-next-page'] === '2')) {
-    const next = nextPage(api, first, response);
-    if (!next) return response.json;
-    const items: unknown[] = [...response.json];
-    for await (const more of pages(api, next, what)) items.push(...more);
-    return items;
-  }
-  const rest = Array.from({ length: totalPages - 1 }, (_, i) => {
-    const url = new URL(first);
-    url.searchParams.set('page', String(i + 2));
-    return url;
-  });
-  const later = await mapConcurrent(rest, rest.length, async (url) => {
-    const answer = await api.http.send({
-      method: 'GET',
-      url,
-      label: what.label,
-      api: 'rest',
-      expectJson: true,
-    });
-    if (answer.status !== 200) throw refusal(answer, api.credential, what.action);
-    return Array.isArray(answer.json) ? answer.json : [];
-  });
-  return [response.json, ...later].flat();
+  return { items: response.json, response };
 }

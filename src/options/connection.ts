@@ -3,28 +3,11 @@
 
 import { readFileSync } from 'node:fs';
 import { AuthError, UsageError } from '../errors.ts';
-import type { Credential, ProjectRef } from '../model.ts';
+import type { Connection, Credential, ProjectRef, ProxySettings } from '../model.ts';
 import { parseDuration } from '../plan/duration.ts';
 import type { Env, RawOptions } from './raw.ts';
 
-export interface Connection {
-  /** …/api/v4 */
-  restUrl: string;
-  /** …/api/graphql */
-  graphqlUrl: string;
-  credential: Credential;
-  timeoutMs: number;
-  retries: number;
-  concurrency: number;
-  ca?: string;
-  proxy: {
-    httpProxy?: string;
-    httpsProxy?: string;
-    noProxy?: string;
-    /** the variables they came from, for messages */
-    variables?: { http?: string; https?: string };
-  };
-}
+export type { Connection };
 
 export const DEFAULTS = { timeoutMs: 30_000, retries: 4, concurrency: 8 } as const;
 const MAX_TIMEOUT_MS = 10 * 60_000;
@@ -231,11 +214,11 @@ function resolveCa(raw: RawOptions, env: Env): { ca?: string } {
   return { ca: pem };
 }
 
-function resolveProxy(env: Env): Connection['proxy'] {
+function resolveProxy(env: Env): ProxySettings {
   // Lower case wins over upper case, as in curl and undici.
   const pick = (name: string): [string, string | undefined] =>
     env[name] !== undefined ? [name, env[name]] : [name.toUpperCase(), env[name.toUpperCase()]];
-  const proxy: Connection['proxy'] = {};
+  const proxy: ProxySettings = {};
   const [httpVariable, httpProxy] = pick('http_proxy');
   const [httpsVariable, httpsProxy] = pick('https_proxy');
   const [, noProxy] = pick('no_proxy');

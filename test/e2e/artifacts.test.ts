@@ -1,26 +1,15 @@
 // The files GitLab reads from artifacts:reports — dotenv, annotations, JUnit — written by the bundle.
 
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test } from 'vitest';
 import { type Sandbox, SandboxState, startSandbox } from '../sandbox/index.ts';
 import { seedRetentionWorld } from '../scenarios/retention.ts';
 import { runCli } from './cli.ts';
 import { startReviewWorld } from './support/review-world.ts';
+import { temporaryDirectory } from './support/temporary.ts';
 
 const sandboxes: Sandbox[] = [];
-/** A directory under the system's temp dir, removed when the file's tests are done. */
-const temporaryDirectories: string[] = [];
-function temporaryDirectory(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  temporaryDirectories.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const dir of temporaryDirectories) rmSync(dir, { recursive: true, force: true });
-});
-
 afterEach(async () => {
   await Promise.all(sandboxes.splice(0).map((s) => s.close()));
 });

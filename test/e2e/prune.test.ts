@@ -1,25 +1,14 @@
 // prune end to end against the sandbox, checked against an independent oracle.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test } from 'vitest';
 import { type Sandbox, SandboxState, startSandbox, type Tag } from '../sandbox/index.ts';
 import { DAY_MS, type RetentionWorld, seedRetentionWorld } from '../scenarios/retention.ts';
 import { runCli } from './cli.ts';
+import { temporaryDirectory } from './support/temporary.ts';
 
 const sandboxes: Sandbox[] = [];
-/** A directory under the system's temp dir, removed when the file's tests are done. */
-const temporaryDirectories: string[] = [];
-function temporaryDirectory(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  temporaryDirectories.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const dir of temporaryDirectories) rmSync(dir, { recursive: true, force: true });
-});
-
 afterEach(async () => {
   await Promise.all(sandboxes.splice(0).map((s) => s.close()));
 });

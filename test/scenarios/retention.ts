@@ -4,6 +4,7 @@
 // benchmark.
 
 import type { Project, Repository, SandboxState, User } from '../sandbox/index.ts';
+import { mulberry32 } from '../sandbox/random.ts';
 
 export const DAY_MS = 86_400_000;
 
@@ -27,22 +28,10 @@ export interface RetentionShape {
   seed?: number;
 }
 
-/** mulberry32: small, fast, good enough for test data. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const BRANCH_WORDS = ['login', 'search', 'billing', 'cache', 'docs', 'api', 'ui', 'perf', 'auth', 'export'];
 
 export function seedRetentionWorld(state: SandboxState, shape: RetentionShape): RetentionWorld {
-  const next = random(shape.seed ?? 42);
+  const next = mulberry32(shape.seed ?? 42);
   const days = shape.days ?? 90;
   const now = state.clock().getTime();
   const user = state.addUser('sweeper');
