@@ -25,7 +25,11 @@ export class Semaphore {
   }
 }
 
-/** Runs fn over items with at most `limit` in flight; results keep the input order. */
+/**
+ * Runs fn over items with at most `limit` in flight; results keep the input order. If one call
+ * throws, no further item is started, the calls under way are waited for, then the error is
+ * thrown: nothing keeps working in the background after the caller has given up.
+ */
 export async function mapConcurrent<T, R>(
   items: readonly T[],
   limit: number,
@@ -33,12 +37,21 @@ export async function mapConcurrent<T, R>(
 ): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
+  let failed = false;
   const worker = async () => {
-    while (next < items.length) {
+    while (!failed && next < items.length) {
       const index = next++;
-      results[index] = await fn(items[index] as T, index);
+      try {
+        results[index] = await fn(items[index] as T, index);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
+  const workers = Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker);
+  const settled = await Promise.allSettled(workers);
+  const rejection = settled.find((outcome) => outcome.status === 'rejected');
+  if (rejection) throw rejection.reason;
   return results;
 }

@@ -53,6 +53,7 @@ export async function runPrune(options: PruneOptions, io: Io): Promise<ExitCode>
   );
   const total = emptyTotals();
   let stoppedBy: Error | undefined;
+  let reclaimableIsUpperBound = false;
 
   progress.start();
   try {
@@ -92,6 +93,7 @@ export async function runPrune(options: PruneOptions, io: Io): Promise<ExitCode>
           }
         }
         addTotals(total, entry.totals);
+        if (entry.reclaimableIsUpperBound) reclaimableIsUpperBound = true;
         progress.update({ repositoriesDone: 1 });
         json?.item(entry);
         artifacts.repository(entry);
@@ -101,16 +103,21 @@ export async function runPrune(options: PruneOptions, io: Io): Promise<ExitCode>
       if (stoppedBy) break;
     }
   } catch (error) {
-    if (!(error instanceof RegistryCleanerError)) throw error;
-    stoppedBy = error;
+    // A bug still closes the JSON report (with the error) before it surfaces.
+    stoppedBy = error instanceof Error ? error : new Error(String(error));
   } finally {
     progress.stop();
     await api.http.close();
   }
 
-  const exitCode = stoppedBy instanceof RegistryCleanerError ? stoppedBy.exitCode : exitCodeFor(total);
+  const exitCode = stoppedBy
+    ? stoppedBy instanceof RegistryCleanerError
+      ? stoppedBy.exitCode
+      : ExitCode.failed
+    : exitCodeFor(total);
   json?.finish({
     totals: total,
+    reclaimableIsUpperBound,
     requests: requestCounts(api.http.statistics),
     warnings: options.warnings,
     finishedAt: io.now().toISOString(),

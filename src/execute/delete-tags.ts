@@ -3,7 +3,7 @@
 // registries), so refusals are settled against the tag list before anything is called "absent".
 
 import { mapConcurrent } from '../concurrency.ts';
-import { AuthError, GitLabUnavailableError } from '../errors.ts';
+import { AuthError, GitLabUnavailableError, RegistryCleanerError } from '../errors.ts';
 import type { GitLabApi } from '../gitlab/api.ts';
 import { type DeleteAnswer, deleteTag, isTagListed } from '../gitlab/tags.ts';
 import type { TagResult } from '../model.ts';
@@ -22,28 +22,29 @@ export async function executeDeletes(
   api: GitLabApi,
   targets: readonly DeleteTarget[],
   concurrency: number,
-  onResult?: (result: TagResult) => void,
 ): Promise<Execution> {
   let stoppedBy: Error | undefined;
+  // Once the role is known to be too low, the others cannot succeed either: two requests each
+  // (DELETE and the listing that confirms it) for nothing.
+  let refusedRole: string | undefined;
   const results = await mapConcurrent(targets, concurrency, async (target): Promise<TagResult> => {
-    let result: TagResult;
-    if (stoppedBy) {
-      result = { ...base(target), outcome: 'failed', reason: `not tried: ${stoppedBy.message}` };
-    } else {
-      try {
-        result = { ...base(target), ...(await deleteOne(api, target)) };
-      } catch (error) {
-        if (!(error instanceof AuthError || error instanceof GitLabUnavailableError)) throw error;
-        stoppedBy ??= error;
-        result = {
-          ...base(target),
-          outcome: error instanceof AuthError ? 'forbidden' : 'failed',
-          reason: error.message,
-        };
-      }
+    if (stoppedBy) return { ...base(target), outcome: 'failed', reason: `not tried: ${stoppedBy.message}` };
+    if (refusedRole) return { ...base(target), outcome: 'forbidden', reason: `not tried: ${refusedRole}` };
+    try {
+      const result = { ...base(target), ...(await deleteOne(api, target)) };
+      if (result.outcome === 'forbidden') refusedRole ??= result.reason;
+      return result;
+    } catch (error) {
+      if (!(error instanceof RegistryCleanerError)) throw error;
+      // Credentials refused or GitLab gone: every other target would fail the same way.
+      if (error instanceof AuthError || error instanceof GitLabUnavailableError) stoppedBy ??= error;
+      // Anything else (an unexpected answer about this one tag) fails this tag only.
+      return {
+        ...base(target),
+        outcome: error instanceof AuthError ? 'forbidden' : 'failed',
+        reason: error.message,
+      };
     }
-    onResult?.(result);
-    return result;
   });
   return stoppedBy ? { results, stoppedBy } : { results };
 }
@@ -84,10 +85,6 @@ export async function interpret(
           "the token's user may not delete tags here: it needs the Developer role (GitLab: 403 Forbidden)",
       };
     case 'not-found':
-      // "404 Not found" (lower-case f) is the repository itself: deleted since we listed it.
-      if (!/tag not found/i.test(answer.message)) {
-        return { outcome: 'absent', status: answer.status, reason: 'the repository is gone' };
-      }
       if (!(await isListed())) return { outcome: 'absent', status: answer.status, reason: 'already gone' };
       // Listed, yet GitLab says "not found": some versions cannot resolve multi-arch (index) tags over REST.
       return {
@@ -95,6 +92,8 @@ export async function interpret(
         status: answer.status,
         reason: `GitLab answered ${answer.message} for a tag it lists (a multi-arch image on some GitLab versions): delete it in the GitLab UI`,
       };
+    case 'repository-gone':
+      return { outcome: 'absent', status: answer.status, reason: 'the repository is gone' };
     case 'error':
       return {
         outcome: 'failed',

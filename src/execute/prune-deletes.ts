@@ -2,13 +2,12 @@
 // GraphQL batches (100 tags a request); any name GitLab does not confirm is settled one by one over
 // REST, which answers per tag. With a CI job token: REST single deletes (its only way).
 
-import { AuthError, GitLabUnavailableError, RegistryCleanerError } from '../errors.ts';
+import { AuthError, RegistryCleanerError } from '../errors.ts';
 import type { GitLabApi } from '../gitlab/api.ts';
 import { type BatchAnswer, destroyTags } from '../gitlab/deletion.ts';
+import { PROTECTED_TAGS } from '../gitlab/failures.ts';
 import type { Repository, TagResult } from '../model.ts';
 import { type Execution, executeDeletes, PROTECTED_REASON } from './delete-tags.ts';
-
-const PROTECTED = /protected/i;
 
 export async function deletePlannedTags(
   api: GitLabApi,
@@ -20,50 +19,47 @@ export async function deletePlannedTags(
   const targets = (list: readonly string[]) => list.map((tag) => ({ repository, tag }));
   if (api.credential.kind === 'job') return executeDeletes(api, targets(names), concurrency);
 
-  const results: TagResult[] = [];
-  const unsettled: string[] = [];
-  const answered = new Set<string>();
+  // Settled: deleted, or protected by GitLab's word. Everything else is settled over REST below.
+  const settled: TagResult[] = [];
+  const withoutOutcome = () => {
+    const done = new Set(settled.map((result) => result.tag));
+    return names.filter((tag) => !done.has(tag));
+  };
   try {
     for await (const answers of destroyTags(api, repository, names)) {
-      for (const answer of answers) {
-        for (const tag of answer.names) answered.add(tag);
-        settleBatch(repository, answer, results, unsettled);
-      }
+      for (const answer of answers) settled.push(...settleBatch(repository, answer));
     }
   } catch (error) {
     if (!(error instanceof RegistryCleanerError)) throw error;
-    if (error instanceof AuthError || error instanceof GitLabUnavailableError) {
-      // Every other request would be refused the same way: stop, keeping what was done.
-      const outcome = error instanceof AuthError ? 'forbidden' : 'failed';
-      for (const tag of names)
-        if (!answered.has(tag)) results.push({ repository, tag, outcome, reason: error.message });
-      return { results, stoppedBy: error };
+    if (error instanceof AuthError) {
+      // Refused credentials would be refused over REST too: stop, keeping what was done, and say
+      // so for every other name, including those earlier batches left unconfirmed.
+      const rest = withoutOutcome().map(
+        (tag) => ({ repository, tag, outcome: 'forbidden', reason: error.message }) as const,
+      );
+      return { results: [...settled, ...rest], stoppedBy: error };
     }
-    // A request GitLab could not answer (a 500 after retries, a malformed payload): its names,
-    // and those not sent yet, are settled one by one over REST below.
-    for (const tag of names) if (!answered.has(tag)) unsettled.push(tag);
+    // A request GitLab could not answer (5xx after retries, a malformed payload): its names, and
+    // those not sent yet, are settled one by one over REST below. If GitLab is down altogether,
+    // the first REST request says so and stops the rest.
   }
-  if (unsettled.length === 0) return { results };
+  const unsettled = withoutOutcome();
+  if (unsettled.length === 0) return { results: settled };
   const followUp = await executeDeletes(api, targets(unsettled), concurrency);
   return {
-    results: [...results, ...followUp.results],
+    results: [...settled, ...followUp.results],
     ...(followUp.stoppedBy ? { stoppedBy: followUp.stoppedBy } : {}),
   };
 }
 
 /** GitLab drops protected names from a batch silently, and says so only when all were protected. */
-function settleBatch(
-  repository: Repository,
-  answer: BatchAnswer,
-  results: TagResult[],
-  unsettled: string[],
-): void {
+function settleBatch(repository: Repository, answer: BatchAnswer): TagResult[] {
   const deleted = new Set(answer.deleted);
   const allProtected =
-    deleted.size === 0 && answer.errors.length > 0 && answer.errors.every((e) => PROTECTED.test(e));
-  for (const tag of answer.names) {
-    if (deleted.has(tag)) results.push({ repository, tag, outcome: 'deleted' });
-    else if (allProtected) results.push({ repository, tag, outcome: 'protected', reason: PROTECTED_REASON });
-    else unsettled.push(tag);
-  }
+    deleted.size === 0 && answer.errors.length > 0 && answer.errors.every((e) => PROTECTED_TAGS.test(e));
+  return answer.names.flatMap((tag): TagResult[] => {
+    if (deleted.has(tag)) return [{ repository, tag, outcome: 'deleted' }];
+    if (allProtected) return [{ repository, tag, outcome: 'protected', reason: PROTECTED_REASON }];
+    return [];
+  });
 }

@@ -20,7 +20,8 @@ export function gitlabMessage(response: HttpResponse): string {
 }
 
 export const JOB_TOKEN_OTHER_PROJECT = /different project/i;
-export const PROTECTED_TAG = /protected tag/i;
+/** GitLab's message when a tag protection rule kept the tags: "cannot delete protected tag(s)". */
+export const PROTECTED_TAGS = /cannot delete protected tag/i;
 
 function tokenName(credential: Credential): string {
   return credential.source.startsWith('--') ? `the ${credential.source} token` : credential.source;
@@ -64,8 +65,13 @@ export function refusal(response: HttpResponse, credential: Credential, action: 
         `GitLab refused to ${action} (403 ${said}): the token's user needs at least the Reporter role to list and the Developer role to delete tags`,
       );
     case 404:
+      // "404 Not found" is a record (a repository deleted since it was listed): that one read
+      // fails. A project or group GitLab does not show is invisible to the token (or mistyped).
+      if (body.message === '404 Not found') {
+        return new GitLabResponseError(`cannot ${action}: GitLab no longer has it (404 Not found)`, 404);
+      }
       return new AuthError(
-        `GitLab cannot find what we need to ${action} (404 ${said}): check the project (--project) and that the token's user is a member of it`,
+        `GitLab cannot find what we need to ${action} (404 ${said}): check ${/group/i.test(said) ? '--group' : '--project'} and that the token's user is a member`,
       );
     default:
       if (response.status >= 500 || response.status === 429) {

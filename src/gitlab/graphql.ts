@@ -34,7 +34,9 @@ export async function graphql<T>(
     body: { query, variables },
     expectJson: true,
   });
-  if (response.status === 401 || response.status === 403) throw refusal(response, api.credential, action);
+  // 401/403, and 429/5xx still failing after the retries: the same errors as REST (exit 3, or a
+  // GitLab that is down ends the run).
+  if (response.status !== 200) throw refusal(response, api.credential, action);
   const body = response.json as { data?: T | null; errors?: GraphqlError[] } | undefined;
   if (response.status !== 200 || !body || typeof body !== 'object') {
     throw new GitLabResponseError(

@@ -4,7 +4,7 @@
 // limit is hit, proxies from the environment, an extra CA, and traces without secrets.
 
 import { Semaphore } from '../concurrency.ts';
-import { GitLabUnavailableError, WrongEndpointError } from '../errors.ts';
+import { GitLabResponseError, GitLabUnavailableError, WrongEndpointError } from '../errors.ts';
 import type { Credential, ProxySettings } from '../model.ts';
 import { RateLimitGate, realTiming, serverRequestedDelayMs, type Timing } from './pacing.ts';
 import { EnvHttpProxyAgent, request } from './undici.ts';
@@ -259,7 +259,7 @@ export class GitLabHttp {
       });
       status = res.statusCode;
       rawHeaders = res.headers;
-      text = await res.body.text();
+      text = await readCapped(res.body, req);
     } finally {
       clearTimeout(timer);
     }
@@ -300,6 +300,12 @@ export class GitLabHttp {
   private rejectNonApiAnswer(req: HttpRequest, response: HttpResponse): void {
     const type = response.headers['content-type'] ?? '';
     if (response.status >= 300 && response.status < 400) {
+      const moved = /\/api\/v4\/projects\/([^/?#]+)/.exec(response.headers.location ?? '');
+      if (moved) {
+        throw new WrongEndpointError(
+          `GitLab says the project moved to ${decodeURIComponent(moved[1] as string)} (HTTP ${response.status}): use its new path or its numeric id in --project`,
+        );
+      }
       const location = response.headers.location ? ` to ${stripQuery(response.headers.location)}` : '';
       throw new WrongEndpointError(
         `GitLab answered ${req.label} with a redirect${location} (HTTP ${response.status}): the URL ${req.url.origin}${req.url.pathname} is not the GitLab API; ` +
@@ -470,4 +476,27 @@ function fmtMs(ms: number): string {
 
 function plural(n: number): string {
   return n === 1 ? '' : 's';
+}
+
+/** The largest answer read: a 1,000-tag page is ~200 KB; anything near this is not GitLab's API. */
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+async function readCapped(
+  body: AsyncIterable<Buffer> & { destroy(): void },
+  req: HttpRequest,
+): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) {
+      body.destroy();
+      throw new GitLabResponseError(
+        `${req.url.origin}${req.url.pathname} answered with more than 16 MB: that is not the GitLab API (check --gitlab-url and proxies)`,
+        200,
+      );
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }

@@ -41,7 +41,15 @@ export function nextPage(api: GitLabApi, current: URL, response: HttpResponse): 
     return next;
   }
   const link = nextLink(response.headers.link);
-  return link ? api.rebase(link) : undefined;
+  if (!link) return undefined;
+  // A next page we cannot follow must not pass for the last one: a cut list could decide a deletion.
+  const rebased = api.rebase(link);
+  if (!rebased)
+    throw new GitLabResponseError(
+      `GitLab's link to the next page cannot be followed: ${link.replace(/\?.*$/, '')}`,
+      200,
+    );
+  return rebased;
 }
 
 function nextLink(header: string | undefined): string | undefined {

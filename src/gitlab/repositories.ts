@@ -27,12 +27,12 @@ export async function listProjectRepositories(api: GitLabApi, project: ProjectRe
 
 export function toRepository(item: unknown): Repository {
   const raw = item as Record<string, unknown>;
-  if (typeof raw?.id !== 'number' || typeof raw.path !== 'string') {
-    throw new GitLabResponseError('GitLab listed a container repository without id or path', 200);
+  if (typeof raw?.id !== 'number' || typeof raw.path !== 'string' || typeof raw.project_id !== 'number') {
+    throw new GitLabResponseError('GitLab listed a container repository without id, path or project_id', 200);
   }
   return {
     id: raw.id,
-    projectId: typeof raw.project_id === 'number' ? raw.project_id : 0,
+    projectId: raw.project_id,
     name: typeof raw.name === 'string' ? raw.name : '',
     path: raw.path,
     location: typeof raw.location === 'string' ? raw.location : raw.path,

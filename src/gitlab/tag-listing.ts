@@ -50,17 +50,30 @@ async function* graphqlPages(
 ): AsyncGenerator<TagNode[]> {
   let after: string | null = null;
   const action = `list the tags of ${repository.path}`;
-  for (;;) {
-    const answer: { data: TagsPage | null } = await graphql<TagsPage>(
+  for (let page = 1; ; page++) {
+    const answer: { data: TagsPage | null; errors: { message: string }[] } = await graphql<TagsPage>(
       api,
       TAGS_QUERY,
       { id: repositoryGid(repository.id), after, sort },
       'graphqlTags',
       action,
     );
+    // A page with errors (the registry unreachable, say) is not a short list: fail, never guess.
+    if (answer.errors.length > 0) {
+      throw new GitLabResponseError(
+        `GitLab's GraphQL API could not ${action}: ${answer.errors[0]?.message}`,
+        200,
+      );
+    }
     const connection = answer.data?.containerRepository?.tags;
-    // null: deleted since it was listed, or invisible to this token through GraphQL
-    if (!connection) return;
+    if (!connection) {
+      // On the first page: the repository was deleted since it was listed. Later: a list cut short.
+      if (page === 1) return;
+      throw new GitLabResponseError(
+        `GitLab's GraphQL API stopped answering for ${repository.path} at page ${page}`,
+        200,
+      );
+    }
     yield connection.nodes;
     if (!connection.pageInfo.hasNextPage || !connection.pageInfo.endCursor) return;
     after = connection.pageInfo.endCursor;
@@ -96,15 +109,17 @@ export async function listTagsByAge(
   window: AgeWindow,
 ): Promise<{ tags: Tag[]; allRead: boolean } | undefined> {
   const read = new Map<string, Tag>();
+  // The oldest push time the newest-first pass read: every tag after it was read then; tags at
+  // exactly that time may not all have been (the pass stopped among equals).
+  let newestPassReachedMs = Number.POSITIVE_INFINITY;
   if (window.keepLatest) {
     let eligible = 0;
-    let previous = Number.POSITIVE_INFINITY;
     newest: for await (const nodes of graphqlPages(api, repository, 'PUBLISHED_AT_DESC')) {
       for (const node of nodes) {
         const tag = fromNode(node);
         const time = publishedTime(tag);
-        if (time === undefined || time > previous) return undefined;
-        previous = time;
+        if (time === undefined || time > newestPassReachedMs) return undefined;
+        newestPassReachedMs = time;
         read.set(tag.name, tag);
         if (window.isEligible(tag.name) && ++eligible >= window.keepLatest) break newest;
       }
@@ -117,9 +132,9 @@ export async function listTagsByAge(
       const time = publishedTime(tag);
       if (time === undefined || time < previous) return undefined;
       previous = time;
-      // Reaching the cut-off, or a tag the newest-first pass already read, covers everything.
+      // Reaching the cut-off, or the part the newest-first pass read, covers everything.
       if (time >= window.cutoff.getTime()) return { tags: [...read.values()], allRead: false };
-      if (read.has(tag.name)) return { tags: [...read.values()], allRead: true };
+      if (time > newestPassReachedMs) return { tags: [...read.values()], allRead: true };
       read.set(tag.name, tag);
     }
   }
@@ -210,8 +225,14 @@ export async function readTags(
     };
   }
   if (options.ageWindow) {
-    const byAge = await listTagsByAge(api, repository, options.ageWindow);
-    if (byAge) return byAge;
+    try {
+      const byAge = await listTagsByAge(api, repository, options.ageWindow);
+      if (byAge) return byAge;
+    } catch (error) {
+      // Sorting by push time is refused by GitLabs without it: read by name instead (which fails
+      // too if the trouble was not the sort). Credentials and outages are not worth a second try.
+      if (!(error instanceof GitLabResponseError)) throw error;
+    }
   }
   return { tags: await listTagsGraphql(api, repository), allRead: true };
 }

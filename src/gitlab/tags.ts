@@ -3,7 +3,7 @@
 
 import type { Repository, Tag } from '../model.ts';
 import type { GitLabApi } from './api.ts';
-import { gitlabMessage, JOB_TOKEN_OTHER_PROJECT, PROTECTED_TAG, refusal } from './failures.ts';
+import { gitlabMessage, JOB_TOKEN_OTHER_PROJECT, PROTECTED_TAGS, refusal } from './failures.ts';
 import { MAX_OFFSET_PAGE_SIZE, pages } from './pagination.ts';
 import { byteCompare, precedingTagName } from './tag-order.ts';
 
@@ -14,8 +14,10 @@ export type DeleteAnswer =
   | { kind: 'protected'; status: number; message: string }
   /** plain 403: the role may not delete it — or, on newest GitLab, the tag does not exist */
   | { kind: 'refused'; status: number; message: string }
-  /** 404 "Tag Not Found" (older GitLab) or the repository itself is gone */
+  /** 404 "Tag Not Found": older GitLab's answer for a missing tag (or a multi-arch one) */
   | { kind: 'not-found'; status: number; message: string }
+  /** 404 "Not found": the repository itself is gone (ActiveRecord::RecordNotFound) */
+  | { kind: 'repository-gone'; status: number }
   /** 400 registry error, 5xx/429 after retries, anything unexpected */
   | { kind: 'error'; status: number; message: string };
 
@@ -58,10 +60,14 @@ export async function deleteTag(api: GitLabApi, repository: Repository, tag: str
   if (response.status === 404 && /project not found/i.test(message))
     throw refusal(response, api.credential, action);
 
-  if (response.status === 403 && PROTECTED_TAG.test(message))
+  if (response.status === 403 && PROTECTED_TAGS.test(message))
     return { kind: 'protected', status: 403, message };
   if (response.status === 403) return { kind: 'refused', status: 403, message };
-  if (response.status === 404) return { kind: 'not-found', status: 404, message };
+  if (response.status === 404 && /tag not found/i.test(message))
+    return { kind: 'not-found', status: 404, message };
+  // Exactly GitLab's body for a missing record; a 404 page from something else is no proof.
+  if (response.status === 404 && body.message === '404 Not found')
+    return { kind: 'repository-gone', status: 404 };
   return { kind: 'error', status: response.status, message };
 }
 
@@ -86,7 +92,10 @@ export async function isTagListed(api: GitLabApi, repository: Repository, tag: s
     api: 'rest',
     expectJson: true,
   });
-  if (response.status === 401 || response.status === 403) throw refusal(response, api.credential, action);
+  // Only a legacy registry (405) or a GitLab that ignores keyset (offset headers) is read the long
+  // way; any other failure is an error: a full scan of a large repository during an outage would
+  // cost one request per 100 tags for each ambiguous DELETE.
+  if (response.status !== 200 && response.status !== 405) throw refusal(response, api.credential, action);
   const keysetAnswered =
     response.status === 200 && Array.isArray(response.json) && !response.headers['x-page'];
   if (keysetAnswered) {

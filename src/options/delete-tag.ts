@@ -4,6 +4,7 @@
 import { UsageError } from '../errors.ts';
 import { type ProjectRef, TAG_NAME } from '../model.ts';
 import { compileGlob, type RepositoryGlob } from '../plan/glob.ts';
+import { LATEST } from '../plan/retention.ts';
 import { type Connection, checkJobTokenScope, resolveConnection } from './connection.ts';
 import { type OutputOptions, resolveOutput } from './output.ts';
 import type { Env, RawOptions } from './raw.ts';
@@ -72,6 +73,13 @@ function resolveTags(raw: RawOptions, env: Env): string[] {
         `${source} "${tag}" is not a valid tag name (letters, digits, _ . -, at most 128, not starting with . or -)${tag.includes('/') ? ': use the slug of the branch ($CI_COMMIT_REF_SLUG), not its name' : ''}`,
       );
     }
+  }
+  // 'latest' is kept by every rule of this tool; a stop job (a branch named "latest") must not
+  // take it either.
+  if (tags.includes(LATEST)) {
+    throw new UsageError(
+      `${source} names 'latest', which registry-cleaner never deletes (the newest image of the default branch); delete it in the GitLab UI if you mean it`,
+    );
   }
   return [...new Set(tags)];
 }

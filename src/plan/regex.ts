@@ -32,6 +32,8 @@ export function compileTagPattern(source: string): TagPattern | { error: string 
       error: 'uses a backreference or lookaround (\\1, (?<=…)), which GitLab (RE2) does not support either',
     };
   }
+  const foreign = foreignEscape(body);
+  if (foreign) return { error: foreign };
   if (/\\[pP]\{/.test(body))
     return { error: 'uses a Unicode class (\\p{…}); tag names are ASCII: use a set like [a-z]' };
   const compiled = compileLinear(body);
@@ -79,4 +81,41 @@ function lowerCaseLiterals(pattern: string): string {
     }
   }
   return out;
+}
+
+/** Escapes that mean the same in V8 and in RE2; any other backslash-letter differs. */
+const SHARED_LETTER_ESCAPES = new Set([
+  'd',
+  'D',
+  'w',
+  'W',
+  's',
+  'S',
+  'b',
+  'B',
+  't',
+  'n',
+  'r',
+  'f',
+  'v',
+  'x',
+  'u',
+  'p',
+  'P',
+]);
+
+/**
+ * In this engine an unknown letter escape is the letter itself: RE2's \A, \z, \Q…\E would
+ * silently match the letters A, z, Q, E, and a --keep rule would keep nothing. Refuse them.
+ */
+function foreignEscape(body: string): string | undefined {
+  for (let i = 0; i < body.length; i++) {
+    if (body[i] !== '\\') continue;
+    const next = body[i + 1] ?? '';
+    i++;
+    if (!/[A-Za-z]/.test(next) || SHARED_LETTER_ESCAPES.has(next)) continue;
+    if ('AzZ'.includes(next)) return `uses \\${next}: patterns match the whole tag name already, so drop it`;
+    return `uses the escape \\${next}, which means something else in GitLab's RE2 than here: write it without the backslash, or as a set`;
+  }
+  return undefined;
 }

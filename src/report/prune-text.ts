@@ -27,6 +27,7 @@ export class PruneTextReport {
     { path: string; remaining: number; lines: string[]; totals: PruneTotals }
   >();
   private readonly done: { name: string; totals: PruneTotals }[] = [];
+  private reclaimableIsUpperBound = false;
   private readonly repositoryRows: { name: string; totals: PruneTotals }[] = [];
 
   constructor(console: Console, options: PruneOptions, startedAt: Date) {
@@ -52,6 +53,7 @@ export class PruneTextReport {
   }
 
   repository(entry: RepositoryEntry): void {
+    if (entry.reclaimableIsUpperBound) this.reclaimableIsUpperBound = true;
     const { verbose, quiet } = this.options.output;
     const project = this.pending.get(entry.project.id);
     if (!project) return;
@@ -86,7 +88,7 @@ export class PruneTextReport {
     const cost = colors.dim(`(${api.http.statistics.total} requests, ${seconds} s)`);
     const reclaim =
       total.reclaimableBytes > 0
-        ? `, ${formatBytes(total.reclaimableBytes)} reclaimable by garbage collection`
+        ? `, ${this.reclaimableIsUpperBound ? 'up to ' : ''}${formatBytes(total.reclaimableBytes)} reclaimable by garbage collection`
         : '';
     const problems = total.failed + total.forbidden + total.repositoryErrors;
     const mark = problems > 0 ? colors.red('✖') : colors.green('✔');

@@ -52,6 +52,11 @@ export interface RepositoryEntry {
   tags: TagEntry[];
   /** false when tags younger than the --older-than cut-off were not read: all of them are kept */
   allTagsRead: boolean;
+  /**
+   * reclaimableBytes may be too high: a kept tag without a digest (a job token reads none for
+   * tags the name rules keep) or unread young tags may still use an image counted as freed
+   */
+  reclaimableIsUpperBound: boolean;
   /** set when the repository could not be read; its tags were left alone */
   error?: string;
 }
@@ -130,6 +135,7 @@ export function repositoryEntry(
     (name) => goneNames.has(name),
   );
   totals.reclaimableBytes = reclaim.bytes;
+  const reclaimableIsUpperBound = !allTagsRead || decisions.some((d) => d.action === 'keep' && !d.tag.digest);
   totals.unknownSizeImages = reclaim.unknownSize;
   return {
     policy,
@@ -138,6 +144,7 @@ export function repositoryEntry(
     pushedAtSource: sources.size === 0 ? 'none' : sources.size === 1 ? [...sources][0]! : 'mixed',
     totals,
     allTagsRead,
+    reclaimableIsUpperBound,
     tags,
   };
 }
@@ -155,6 +162,7 @@ export function failedRepositoryEntry(
     pushedAtSource: 'none',
     totals: { ...emptyTotals(), repositories: 1, repositoryErrors: 1 },
     allTagsRead: false,
+    reclaimableIsUpperBound: false,
     tags: [],
     error,
   };
@@ -186,7 +194,11 @@ export function renderRepository(
       t.unknownAge ? colors.yellow(`${t.unknownAge} of unknown age (kept)`) : '',
     ].filter(Boolean);
     const reclaim =
-      t.reclaimableBytes > 0 ? colors.dim(` · ${formatBytes(t.reclaimableBytes)} reclaimable`) : '';
+      t.reclaimableBytes > 0
+        ? colors.dim(
+            ` · ${entry.reclaimableIsUpperBound ? 'up to ' : ''}${formatBytes(t.reclaimableBytes)} reclaimable`,
+          )
+        : '';
     lines.push(`  ${colors.bold(entry.repository.path)}  ${[counts, ...problems].join(', ')}${reclaim}`);
   }
   const shown = entry.tags.filter((tag) => {

@@ -90,7 +90,7 @@ describe('listProjectRepositories', () => {
   test.each([
     [401, { message: '401 Unauthorized' }, /rejected GITLAB_TOKEN .*401/],
     [403, { message: '403 Forbidden' }, /Reporter role/],
-    [404, { message: '404 Project Not Found' }, /check the project/],
+    [404, { message: '404 Project Not Found' }, /check --project/],
     [
       403,
       { error: 'insufficient_scope', error_description: 'The request requires higher privileges' },
@@ -125,6 +125,8 @@ describe('deleteTag', () => {
     [403, { message: '403 Forbidden - cannot delete protected tag(s)' }, { kind: 'protected' }],
     [403, { message: '403 Forbidden' }, { kind: 'refused' }],
     [404, { message: '404 Tag Not Found' }, { kind: 'not-found' }],
+    [404, { message: '404 Not found' }, { kind: 'repository-gone' }],
+    [404, '<html>Not Found</html>', { kind: 'error', status: 404 }],
     [400, { message: '400 Bad request' }, { kind: 'error', status: 400 }],
     [500, { message: '500 Internal Server Error' }, { kind: 'error', status: 500 }],
   ])('HTTP %i → %j', async (status, body, expected) => {
@@ -235,9 +237,9 @@ describe('interpret a DELETE answer', () => {
     });
   });
   test('404 for the repository itself: absent, no listing', async () => {
-    expect(
-      await interpret({ kind: 'not-found', status: 404, message: '404 Not found' }, never),
-    ).toMatchObject({ outcome: 'absent' });
+    expect(await interpret({ kind: 'repository-gone', status: 404 }, never)).toMatchObject({
+      outcome: 'absent',
+    });
   });
 });
 

@@ -120,6 +120,8 @@ describe('delete-tag refuses bad input before any request', () => {
     [[], { ...CI, CI_PROJECT_ID: '', CI_PROJECT_PATH: '' }, /no project/],
     [['--tag', 'feature/login'], CI, /not a valid tag name.*slug/],
     [['--tag', '.hidden'], CI, /not a valid tag name/],
+    [['--tag', 'latest'], CI, /--tag names 'latest', which registry-cleaner never deletes/],
+    [[], { ...CI, CI_COMMIT_REF_SLUG: 'latest' }, /CI_COMMIT_REF_SLUG names 'latest'/],
     [['--tag', 'x'.repeat(129)], CI, /not a valid tag name/],
     [['--gitlab-url', 'gitlab.example.com'], CI, /no scheme: write it as https:\/\/gitlab\.example\.com/],
     [['--gitlab-url', 'https://user:pw@gitlab.example.com'], CI, /must not contain credentials/],

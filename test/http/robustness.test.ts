@@ -1,0 +1,148 @@
+// Error paths found in review: each must end in a truthful outcome, never a quiet success.
+
+import nock from 'nock';
+import { describe, expect, test } from 'vitest';
+import { mapConcurrent } from '../../src/concurrency.ts';
+import { GitLabResponseError } from '../../src/errors.ts';
+import { executeDeletes } from '../../src/execute/delete-tags.ts';
+import { deletePlannedTags } from '../../src/execute/prune-deletes.ts';
+import { listProjectRepositories } from '../../src/gitlab/repositories.ts';
+import { listTagsByAge, listTagsGraphql } from '../../src/gitlab/tag-listing.ts';
+import { isTagListed } from '../../src/gitlab/tags.ts';
+import { makeApi, ORIGIN, repository, useNock } from './support.ts';
+
+useNock();
+
+const TAGS = '/gitlab/api/v4/projects/42/registry/repositories/11/tags';
+const GRAPHQL = '/gitlab/api/graphql';
+
+describe('mapConcurrent', () => {
+  test('after a failure no further item starts, and the calls under way finish first', async () => {
+    const started: number[] = [];
+    let finished = 0;
+    const run = mapConcurrent([0, 1, 2, 3, 4, 5], 2, async (item) => {
+      started.push(item);
+      await new Promise((resolve) => setTimeout(resolve, item === 0 ? 1 : 20));
+      if (item === 0) throw new Error('boom');
+      finished++;
+      return item;
+    });
+    await expect(run).rejects.toThrow('boom');
+    expect(started).toEqual([0, 1]);
+    expect(finished).toBe(1);
+  });
+});
+
+describe('deletes', () => {
+  test('once the role is refused, the other tags are not tried (and not sent)', async () => {
+    nock(ORIGIN)
+      .delete(`${TAGS}/a`)
+      .reply(403, { message: '403 Forbidden' })
+      .get(TAGS)
+      .query(true)
+      .reply(200, [{ name: 'a' }]);
+    const { api, http } = makeApi();
+    const targets = ['a', 'b', 'c'].map((tag) => ({ repository: repository(), tag }));
+    const { results } = await executeDeletes(api, targets, 1);
+    expect(results.map((r) => r.outcome)).toEqual(['forbidden', 'forbidden', 'forbidden']);
+    expect(results[1]?.reason).toMatch(/^not tried: /);
+    expect(http.statistics.total).toBe(2);
+  });
+
+  test('names an earlier GraphQL batch left unconfirmed get an outcome when a later request is refused', async () => {
+    const names = Array.from({ length: 120 }, (_, i) => `t${String(i).padStart(3, '0')}`);
+    const payload = (batch: string[], confirm: boolean) => ({
+      deletedTagNames: confirm ? batch : batch.slice(1),
+      errors: [],
+    });
+    const firstRequest = Array.from({ length: 5 }, (_, i) => names.slice(i * 20, i * 20 + 20));
+    nock(ORIGIN)
+      .post(GRAPHQL)
+      .reply(200, {
+        data: Object.fromEntries(firstRequest.map((batch, i) => [`d${i}`, payload(batch, i > 0)])),
+      })
+      .post(GRAPHQL)
+      .reply(401, { message: '401 Unauthorized' });
+    const { api } = makeApi();
+    const { results, stoppedBy } = await deletePlannedTags(api, repository(), names, 4);
+    expect(stoppedBy).toBeDefined();
+    expect(results).toHaveLength(120);
+    expect(results.filter((r) => r.outcome === 'deleted')).toHaveLength(99);
+    expect(results.find((r) => r.tag === 't000')?.outcome).toBe('forbidden');
+  });
+});
+
+describe('reads that must not pass for a short list', () => {
+  test('a GraphQL tags page with errors fails the read', async () => {
+    nock(ORIGIN)
+      .post(GRAPHQL)
+      .reply(200, {
+        data: { containerRepository: { tags: null } },
+        errors: [{ message: 'registry unreachable' }],
+      });
+    const { api } = makeApi();
+    await expect(listTagsGraphql(api, repository())).rejects.toThrow(/registry unreachable/);
+  });
+
+  test('a keyset probe failing with anything but 405 is an error, not a full scan', async () => {
+    nock(ORIGIN).get(TAGS).query(true).reply(400, { message: '400 Bad request' });
+    const { api, http } = makeApi();
+    await expect(isTagListed(api, repository(), 'x')).rejects.toBeInstanceOf(GitLabResponseError);
+    expect(http.statistics.total).toBe(1);
+  });
+
+  test('a next-page link that cannot be followed is an error, not the last page', async () => {
+    nock(ORIGIN)
+      .get('/gitlab/api/v4/projects/42/registry/repositories')
+      .query(true)
+      .reply(200, [{ id: 1, name: '', path: 'acme/web-app', project_id: 42 }], {
+        link: '<https://gitlab.example.com/elsewhere?page=2>; rel="next"',
+      });
+    const { api } = makeApi();
+    await expect(listProjectRepositories(api, { id: 42 })).rejects.toThrow(/next page cannot be followed/);
+  });
+
+  test('tags pushed at the same instant as the newest-first pass stopped are all read', async () => {
+    const node = (name: string, at: string) => ({
+      name,
+      digest: `sha256:${name}`,
+      createdAt: at,
+      publishedAt: at,
+      totalSize: '1',
+    });
+    const page = (nodes: unknown[], cursor: string | null) => ({
+      data: {
+        containerRepository: {
+          tags: { pageInfo: { hasNextPage: cursor !== null, endCursor: cursor }, nodes },
+        },
+      },
+    });
+    const sortIs = (sort: string) => (body: { variables?: { sort?: string } }) =>
+      body.variables?.sort === sort;
+    const same = '2026-01-01T00:00:00Z';
+    nock(ORIGIN)
+      .post(GRAPHQL, sortIs('PUBLISHED_AT_DESC'))
+      .reply(200, page([node('newest', '2026-03-01T00:00:00Z'), node('tie-b', same)], 'c'))
+      .post(GRAPHQL, sortIs('PUBLISHED_AT_ASC'))
+      .reply(
+        200,
+        page(
+          [
+            node('old', '2025-06-01T00:00:00Z'),
+            node('tie-a', same),
+            node('tie-b', same),
+            node('newest', '2026-03-01T00:00:00Z'),
+          ],
+          null,
+        ),
+      );
+    const { api } = makeApi();
+    const read = await listTagsByAge(api, repository(), {
+      cutoff: new Date('2026-06-01T00:00:00Z'),
+      keepLatest: 2,
+      isEligible: () => true,
+    });
+    expect(read?.tags.map((t) => t.name).sort()).toEqual(['newest', 'old', 'tie-a', 'tie-b']);
+    expect(read?.allRead).toBe(true);
+  });
+});
