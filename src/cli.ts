@@ -28,7 +28,7 @@ const COMMANDS: { name: CommandName; summary: string; epilogue: string }[] = [
     epilogue:
       'At least one of --older-than, --keep-latest, --stale-branches is required. Regexes match the whole tag name.\n' +
       'Every flag can also be set as REGISTRY_CLEANER_<FLAG>.\n' +
-      'Exit codes: 0 done or nothing to do, 1 a deletion failed, 2 bad usage, 3 token or role refused.',
+      'Exit codes: 0 done or nothing to do, 1 a deletion failed or a repository could not be read, 2 bad usage, 3 token or role refused.',
   },
 ];
 

@@ -12,6 +12,21 @@ export const ExitCode = {
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
+/**
+ * The exit code of a run that was not stopped, from its counts. A refused role outranks a failure
+ * (the fix is the token, not a re-run). Protected tags are the one difference between the
+ * commands: delete-tag asked for the tag by name, so not deleting it fails; a prune sweep expects
+ * some and fails nothing.
+ */
+export function exitCodeFor(
+  counts: { forbidden: number; failed: number; protected: number },
+  { protectedFails }: { protectedFails: boolean },
+): ExitCode {
+  if (counts.forbidden > 0) return ExitCode.auth;
+  if (counts.failed > 0 || (protectedFails && counts.protected > 0)) return ExitCode.failed;
+  return ExitCode.ok;
+}
+
 export class RegistryCleanerError extends Error {
   readonly exitCode: ExitCode = ExitCode.failed;
 }

@@ -14,7 +14,10 @@ export interface Io {
   now(): Date;
   /**
    * What every file the run writes (report, artifacts) passes through, as stdout and stderr do:
-   * the secrets of this run masked. main.ts sets it; absent, text is written as it is.
+   * the secrets of this run masked.
    */
-  redact?(text: string): string;
+  redact(text: string): string;
 }
+
+/** What the process hands main(), which adds the run's Redactor (to `redact` and the streams). */
+export type ProcessIo = Omit<Io, 'redact'>;

@@ -2,11 +2,11 @@
 // Everything written goes through the Redactor, so no token reaches any output.
 
 import { ExitCode, RegistryCleanerError } from './errors.ts';
-import type { Io, Stream } from './io.ts';
+import type { Io, ProcessIo, Stream } from './io.ts';
 import { Redactor } from './redact.ts';
 import { VERSION } from './version.ts';
 
-export async function main(argv: readonly string[], io: Io): Promise<number> {
+export async function main(argv: readonly string[], io: ProcessIo): Promise<number> {
   const redactor = new Redactor();
   for (const secret of candidateSecrets(argv, io.env)) redactor.addSecret(secret);
   const safe: Io = {

@@ -43,13 +43,6 @@ export type ProjectRef = { id: number } | { path: string };
 /** A group as the user named it: a numeric id or a full path. */
 export type GroupRef = { id: number } | { path: string };
 
-export interface Project {
-  id: number;
-  /** full path as GitLab spells it, e.g. 'Acme/Web-App' (registry paths are its lower-cased form) */
-  path: string;
-  defaultBranch?: string;
-}
-
 export interface Repository {
   id: number;
   projectId: number;
@@ -88,6 +81,9 @@ export type Outcome =
   | 'forbidden'
   /** anything else; the reason says what */
   | 'failed';
+
+/** The words for 'absent' wherever people read it: reasons, labels, summaries. */
+export const ALREADY_GONE = 'already gone';
 
 export const OUTCOMES: readonly Outcome[] = [
   'planned',

@@ -6,7 +6,7 @@ import { mapConcurrent } from '../concurrency.ts';
 import { AuthError, GitLabUnavailableError, RegistryCleanerError } from '../errors.ts';
 import type { GitLabApi } from '../gitlab/api.ts';
 import { type DeleteAnswer, deleteTag, isTagListed } from '../gitlab/tags.ts';
-import type { TagResult } from '../model.ts';
+import { ALREADY_GONE, type TagResult } from '../model.ts';
 import type { DeleteTarget } from '../plan/targets.ts';
 
 export const PROTECTED_REASON =
@@ -49,6 +49,21 @@ export async function executeDeletes(
   return stoppedBy ? { results, stoppedBy } : { results };
 }
 
+/**
+ * A dry run's execution: which targets exist (and would be deleted) and which are already gone.
+ * Deletes nothing; an error ends the check.
+ */
+export async function checkTargets(
+  api: GitLabApi,
+  targets: readonly DeleteTarget[],
+  concurrency: number,
+): Promise<TagResult[]> {
+  return mapConcurrent(targets, concurrency, async (target) => ({
+    ...base(target),
+    outcome: (await isTagListed(api, target.repository, target.tag)) ? 'planned' : 'absent',
+  }));
+}
+
 function base(target: DeleteTarget): Pick<TagResult, 'repository' | 'tag'> {
   return { repository: target.repository, tag: target.tag };
 }
@@ -77,7 +92,7 @@ export async function interpret(
       };
     case 'refused':
       // Newest GitLab authorises against the tag object, which is nil for a missing tag: 403.
-      if (!(await isListed())) return { outcome: 'absent', status: answer.status, reason: 'already gone' };
+      if (!(await isListed())) return { outcome: 'absent', status: answer.status, reason: ALREADY_GONE };
       return {
         outcome: 'forbidden',
         status: answer.status,
@@ -85,7 +100,7 @@ export async function interpret(
           "the token's user may not delete tags here: it needs the Developer role (GitLab: 403 Forbidden)",
       };
     case 'not-found':
-      if (!(await isListed())) return { outcome: 'absent', status: answer.status, reason: 'already gone' };
+      if (!(await isListed())) return { outcome: 'absent', status: answer.status, reason: ALREADY_GONE };
       // Listed, yet GitLab says "not found": some versions cannot resolve multi-arch (index) tags over REST.
       return {
         outcome: 'failed',

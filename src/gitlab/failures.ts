@@ -1,4 +1,4 @@
-// Turns GitLab's refusals into the program's errors, each one line that says what to do.
+// Turns GitLab's refusals and failures into the program's errors, each one line that says what to do.
 // Error bodies per ../shared/gitlab-api.md §1.2 and §1.4.
 
 import { AuthError, GitLabResponseError, GitLabUnavailableError } from '../errors.ts';
@@ -28,11 +28,13 @@ function tokenName(credential: Credential): string {
 }
 
 /**
- * The error for a response that stops the whole run: bad credentials, missing scope, a job token on
- * another project, a project we cannot see. `action` says what we tried, e.g. "list the registry of
- * project acme/web-app".
+ * The error for a response that is not the answer asked for. Refusals stop the whole run (bad
+ * credentials, missing scope, a job token on another project, a project we cannot see), as does
+ * GitLab still failing after the retries (5xx, 429); a record gone since it was listed, or any other
+ * status, fails this one request. `action` says what we tried, e.g. "list the registry of project
+ * acme/web-app".
  */
-export function refusal(response: HttpResponse, credential: Credential, action: string): Error {
+export function errorFor(response: HttpResponse, credential: Credential, action: string): Error {
   // GitLab's messages usually start with the status ("401 Unauthorized"); never say it twice.
   const message = gitlabMessage(response);
   const said = message.startsWith(String(response.status))

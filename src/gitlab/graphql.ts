@@ -3,7 +3,7 @@
 
 import { AuthError, GitLabResponseError } from '../errors.ts';
 import type { GitLabApi } from './api.ts';
-import { refusal } from './failures.ts';
+import { errorFor } from './failures.ts';
 
 export interface GraphqlError {
   message: string;
@@ -30,17 +30,18 @@ export async function graphql<T>(
     method: 'POST',
     url: new URL(api.graphqlUrl),
     label,
+    action,
     api: 'graphql',
     body: { query, variables },
     expectJson: true,
   });
   // 401/403, and 429/5xx still failing after the retries: the same errors as REST (exit 3, or a
   // GitLab that is down ends the run).
-  if (response.status !== 200) throw refusal(response, api.credential, action);
+  if (response.status !== 200) throw errorFor(response, api.credential, action);
   const body = response.json as { data?: T | null; errors?: GraphqlError[] } | undefined;
-  if (response.status !== 200 || !body || typeof body !== 'object') {
+  if (!body || typeof body !== 'object') {
     throw new GitLabResponseError(
-      `GitLab's GraphQL API could not ${action} (HTTP ${response.status})`,
+      `cannot ${action}: ${api.graphqlUrl} answered with something other than a GraphQL response; check --gitlab-url (or CI_API_GRAPHQL_URL) and proxies`,
       response.status,
     );
   }
@@ -52,9 +53,17 @@ export async function graphql<T>(
         `GitLab's GraphQL API refused to ${action} (${message}): the token needs the api scope and at least the Developer role`,
       );
     }
-    throw new GitLabResponseError(`GitLab's GraphQL API could not ${action}: ${message}`, 200);
+    throw graphqlFailure(action, message);
   }
   return { data: body.data ?? null, errors };
+}
+
+/** An error GitLab's GraphQL API reported: GitLab's own trouble, which a later run may not meet. */
+export function graphqlFailure(action: string, message: string): GitLabResponseError {
+  return new GitLabResponseError(
+    `GitLab's GraphQL API could not ${action}: ${message}; run again later, and if it persists ask the GitLab administrators`,
+    200,
+  );
 }
 
 export function repositoryGid(id: number): string {

@@ -36,6 +36,8 @@ export interface HttpRequest {
   url: URL;
   /** what this request is ('listRepositories', 'deleteTag', …): traces and request statistics */
   label: string;
+  /** what it does, in words, for messages: 'list the tags of acme/web-app' */
+  action?: string;
   api: 'rest' | 'graphql';
   /** JSON request body */
   body?: unknown;
@@ -281,7 +283,7 @@ export class GitLabHttp {
       const limit = this.options.maxServerDelayMs ?? 120_000;
       if (requested > limit) {
         throw new GitLabUnavailableError(
-          `GitLab asked to wait ${Math.ceil(requested / 1000)} s before retrying ${req.label} (HTTP ${response.status}); ` +
+          `GitLab asked to wait ${Math.ceil(requested / 1000)} s before trying again to ${actionOf(req)} (HTTP ${response.status}); ` +
             'run again later',
         );
       }
@@ -308,7 +310,7 @@ export class GitLabHttp {
       }
       const location = response.headers.location ? ` to ${stripQuery(response.headers.location)}` : '';
       throw new WrongEndpointError(
-        `GitLab answered ${req.label} with a redirect${location} (HTTP ${response.status}): the URL ${req.url.origin}${req.url.pathname} is not the GitLab API; ` +
+        `GitLab answered with a redirect${location} (HTTP ${response.status}) when asked to ${actionOf(req)}: the URL ${req.url.origin}${req.url.pathname} is not the GitLab API; ` +
           'set --gitlab-url to the GitLab root URL (as in CI_SERVER_URL, e.g. https://gitlab.example.com)',
       );
     }
@@ -388,7 +390,9 @@ export class GitLabHttp {
       );
     }
     const message = error instanceof Error ? error.message : String(error);
-    return new GitLabUnavailableError(`${req.label} failed: ${code ? `${code}: ` : ''}${message}`);
+    return new GitLabUnavailableError(
+      `cannot ${actionOf(req)}: ${code ? `${code}: ` : ''}${message}; check --gitlab-url, the network and HTTPS_PROXY/NO_PROXY`,
+    );
   }
 
   private count(label: string): void {
@@ -459,6 +463,11 @@ function errorCode(error: unknown): string | undefined {
     current = (current as { cause?: unknown }).cause;
   }
   return undefined;
+}
+
+/** What a request does, for messages: its action, or its method and path. */
+function actionOf(req: HttpRequest): string {
+  return req.action ?? `send ${req.method} ${describeUrl(req.url)}`;
 }
 
 /** Path and query only: the origin is known, and query strings never carry credentials here. */

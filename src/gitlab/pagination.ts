@@ -4,7 +4,7 @@
 import { mapConcurrent } from '../concurrency.ts';
 import { GitLabResponseError } from '../errors.ts';
 import type { GitLabApi } from './api.ts';
-import { refusal } from './failures.ts';
+import { errorFor } from './failures.ts';
 import type { HttpResponse } from './http.ts';
 
 export const MAX_OFFSET_PAGE_SIZE = 100; // Kaminari max_per_page (../shared/gitlab-api.md §1.5)
@@ -25,7 +25,7 @@ export async function* pages(api: GitLabApi, first: URL, what: PageRequest): Asy
     url = nextPage(api, url, response);
     if (url && seen.has(url.href)) {
       throw new GitLabResponseError(
-        `GitLab's pagination for ${what.action} points back to a page already read`,
+        `cannot ${what.action}: GitLab's next page is one already read (a caching proxy, or a GitLab bug); run again, and if it persists bypass any caching proxy`,
         200,
       );
     }
@@ -96,12 +96,16 @@ async function readPage(
     method: 'GET',
     url,
     label: what.label,
+    action: what.action,
     api: 'rest',
     expectJson: true,
   });
-  if (response.status !== 200) throw refusal(response, api.credential, what.action);
+  if (response.status !== 200) throw errorFor(response, api.credential, what.action);
   if (!Array.isArray(response.json)) {
-    throw new GitLabResponseError(`GitLab answered ${what.action} with something that is not a list`, 200);
+    throw new GitLabResponseError(
+      `cannot ${what.action}: GitLab answered with something other than a list; check --gitlab-url and proxies`,
+      200,
+    );
   }
   return { items: response.json, response };
 }

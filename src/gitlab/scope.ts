@@ -2,7 +2,7 @@
 
 import type { GroupRef, ProjectRef, Repository } from '../model.ts';
 import type { GitLabApi } from './api.ts';
-import { refusal } from './failures.ts';
+import { errorFor } from './failures.ts';
 import { allPages, MAX_OFFSET_PAGE_SIZE, pages } from './pagination.ts';
 import { describeProject, projectSegment, toRepository } from './repositories.ts';
 
@@ -22,14 +22,16 @@ export interface ProjectDetails {
 
 export async function getProject(api: GitLabApi, project: ProjectRef): Promise<ProjectDetails> {
   const url = api.url(['projects', projectSegment(project)]);
+  const action = `read ${describeProject(project)}`;
   const response = await api.http.send({
     method: 'GET',
     url,
     label: 'getProject',
+    action,
     api: 'rest',
     expectJson: true,
   });
-  if (response.status !== 200) throw refusal(response, api.credential, `read ${describeProject(project)}`);
+  if (response.status !== 200) throw errorFor(response, api.credential, action);
   const raw = response.json as { id: number; path_with_namespace: string; default_branch?: string | null };
   return {
     id: raw.id,

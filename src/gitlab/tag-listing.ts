@@ -11,9 +11,9 @@ import { mapConcurrent } from '../concurrency.ts';
 import { GitLabResponseError } from '../errors.ts';
 import type { Repository, Tag } from '../model.ts';
 import type { GitLabApi } from './api.ts';
-import { graphql, repositoryGid } from './graphql.ts';
+import { graphql, graphqlFailure, repositoryGid } from './graphql.ts';
 import { allPages, MAX_OFFSET_PAGE_SIZE, pages } from './pagination.ts';
-import { getTagDetails } from './tags.ts';
+import { getTagDetails, tagsPath } from './tags.ts';
 
 export const GRAPHQL_TAG_PAGE_SIZE = 20; // ContainerRepositoryDetails.tags max_page_size
 export const MAX_KEYSET_PAGE_SIZE = 1000; // the registry's `n` limit, passed through by REST keyset
@@ -59,18 +59,13 @@ async function* graphqlPages(
       action,
     );
     // A page with errors (the registry unreachable, say) is not a short list: fail, never guess.
-    if (answer.errors.length > 0) {
-      throw new GitLabResponseError(
-        `GitLab's GraphQL API could not ${action}: ${answer.errors[0]?.message}`,
-        200,
-      );
-    }
+    if (answer.errors.length > 0) throw graphqlFailure(action, answer.errors[0]?.message ?? 'unknown error');
     const connection = answer.data?.containerRepository?.tags;
     if (!connection) {
       // On the first page: the repository was deleted since it was listed. Later: a list cut short.
       if (page === 1) return;
       throw new GitLabResponseError(
-        `GitLab's GraphQL API stopped answering for ${repository.path} at page ${page}`,
+        `GitLab's GraphQL API stopped listing the tags of ${repository.path} at page ${page} (was the repository deleted meanwhile?); run again`,
         200,
       );
     }
@@ -168,7 +163,7 @@ function parseTime(text: string | null): Date | undefined {
 
 /** Every tag name, keyset pages of 1,000 where GitLab offers them, else offset pages of 100. */
 export async function listTagNames(api: GitLabApi, repository: Repository): Promise<string[]> {
-  const base = ['projects', repository.projectId, 'registry', 'repositories', repository.id, 'tags'];
+  const base = tagsPath(repository);
   const what = { label: 'listTags', action: `list the tags of ${repository.path}` };
   const keyset = api.url(base, { pagination: 'keyset', per_page: MAX_KEYSET_PAGE_SIZE });
   const names: string[] = [];

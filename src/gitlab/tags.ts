@@ -3,7 +3,7 @@
 
 import type { Repository, Tag } from '../model.ts';
 import type { GitLabApi } from './api.ts';
-import { gitlabMessage, JOB_TOKEN_OTHER_PROJECT, PROTECTED_TAGS, refusal } from './failures.ts';
+import { errorFor, gitlabMessage, JOB_TOKEN_OTHER_PROJECT, PROTECTED_TAGS } from './failures.ts';
 import { MAX_OFFSET_PAGE_SIZE, pages } from './pagination.ts';
 import { byteCompare, precedingTagName } from './tag-order.ts';
 
@@ -21,7 +21,8 @@ export type DeleteAnswer =
   /** 400 registry error, 5xx/429 after retries, anything unexpected */
   | { kind: 'error'; status: number; message: string };
 
-function tagsPath(repository: Repository): (string | number)[] {
+/** …/projects/:id/registry/repositories/:repository_id/tags, as api.url segments. */
+export function tagsPath(repository: Repository): (string | number)[] {
   return ['projects', repository.projectId, 'registry', 'repositories', repository.id, 'tags'];
 }
 
@@ -32,6 +33,7 @@ export async function deleteTag(api: GitLabApi, repository: Repository, tag: str
     method: 'DELETE',
     url,
     label: 'deleteTag',
+    action: `delete tag ${tag} of ${repository.path}`,
     api: 'rest',
     expectJson: true,
   });
@@ -50,15 +52,15 @@ export async function deleteTag(api: GitLabApi, repository: Repository, tag: str
     return { kind: 'deleted', status: response.status };
   }
   // These stop the run: every other delete would be refused the same way.
-  if (response.status === 401) throw refusal(response, api.credential, action);
+  if (response.status === 401) throw errorFor(response, api.credential, action);
   if (
     response.status === 403 &&
     (body.error === 'insufficient_scope' || JOB_TOKEN_OTHER_PROJECT.test(message))
   ) {
-    throw refusal(response, api.credential, action);
+    throw errorFor(response, api.credential, action);
   }
   if (response.status === 404 && /project not found/i.test(message))
-    throw refusal(response, api.credential, action);
+    throw errorFor(response, api.credential, action);
 
   if (response.status === 403 && PROTECTED_TAGS.test(message))
     return { kind: 'protected', status: 403, message };
@@ -89,13 +91,14 @@ export async function isTagListed(api: GitLabApi, repository: Repository, tag: s
     method: 'GET',
     url: probe,
     label: 'listTags',
+    action,
     api: 'rest',
     expectJson: true,
   });
   // Only a legacy registry (405) or a GitLab that ignores keyset (offset headers) is read the long
   // way; any other failure is an error: a full scan of a large repository during an outage would
   // cost one request per 100 tags for each ambiguous DELETE.
-  if (response.status !== 200 && response.status !== 405) throw refusal(response, api.credential, action);
+  if (response.status !== 200 && response.status !== 405) throw errorFor(response, api.credential, action);
   const keysetAnswered =
     response.status === 200 && Array.isArray(response.json) && !response.headers['x-page'];
   if (keysetAnswered) {
@@ -122,16 +125,17 @@ export async function getTagDetails(
   tag: string,
 ): Promise<Tag | undefined> {
   const url = api.url([...tagsPath(repository), tag]);
+  const action = `read tag ${tag} of ${repository.path}`;
   const response = await api.http.send({
     method: 'GET',
     url,
     label: 'tagDetails',
+    action,
     api: 'rest',
     expectJson: true,
   });
   if (response.status === 404 && !/project not found/i.test(gitlabMessage(response))) return undefined;
-  if (response.status !== 200)
-    throw refusal(response, api.credential, `read tag ${tag} of ${repository.path}`);
+  if (response.status !== 200) throw errorFor(response, api.credential, action);
   const raw = response.json as Record<string, unknown>;
   const createdAt = typeof raw.created_at === 'string' ? new Date(raw.created_at) : undefined;
   const size = typeof raw.total_size === 'number' ? raw.total_size : undefined;

@@ -88,25 +88,26 @@ function policyOf(entry: unknown, index: number, file: string): ConfigPolicy {
     if (!FIELDS.has(key))
       throw new UsageError(`${where(key)} is not a policy field (fields: ${[...FIELDS].join(', ')})`);
   }
-  const repositories = [...list(entry, 'repository', where), ...list(entry, 'repositories', where)];
+  const repositories = [...names(entry, 'repository', where), ...names(entry, 'repositories', where)];
   const input: PolicyInput = {
     name: typeof entry.name === 'string' ? entry.name : `policy #${index + 1}`,
-    projects: [...list(entry, 'project', where), ...list(entry, 'projects', where)],
-    groups: [...list(entry, 'group', where), ...list(entry, 'groups', where)],
+    projects: [...refs(entry, 'project', where), ...refs(entry, 'projects', where)],
+    groups: [...refs(entry, 'group', where), ...refs(entry, 'groups', where)],
     ...(repositories.length > 0 ? { repositories } : {}),
-    keep: list(entry, 'keep', where),
+    keep: names(entry, 'keep', where),
     staleBranches: boolean(entry, 'stale-branches', where),
   };
   const match = string(entry, 'match', where);
   if (match !== undefined) input.match = match;
+  // null, as an empty YAML value, is unset, as for every other field.
   const keepLatest = entry['keep-latest'];
-  if (keepLatest !== undefined) {
+  if (keepLatest !== undefined && keepLatest !== null) {
     if (typeof keepLatest !== 'number')
       throw new UsageError(`${where('keep-latest')} must be a number, not ${describe(keepLatest)}`);
     input.keepLatest = keepLatest;
   }
   const olderThan = entry['older-than'];
-  if (olderThan !== undefined) {
+  if (olderThan !== undefined && olderThan !== null) {
     if (typeof olderThan !== 'string')
       throw new UsageError(`${where('older-than')} must be a duration like 14d, not ${describe(olderThan)}`);
     input.olderThan = olderThan;
@@ -160,17 +161,32 @@ function legacyPolicy(name: string, entry: LegacyPolicy, index: number, file: st
   };
 }
 
-function list(entry: Record<string, unknown>, key: string, where: (field: string) => string): string[] {
+/** A scalar or a list, as a list; null is unset. */
+function list(entry: Record<string, unknown>, key: string): unknown[] {
   const value = entry[key];
   if (value === undefined || value === null) return [];
-  const items = Array.isArray(value) ? value : [value];
-  return items.map((item) => {
-    if (typeof item !== 'string' && typeof item !== 'number') {
-      throw new UsageError(
-        `${where(key)} must hold strings${key.startsWith('project') || key.startsWith('group') ? ' or ids' : ''}, not ${describe(item)}`,
-      );
-    }
-    return String(item);
+  return Array.isArray(value) ? value : [value];
+}
+
+/**
+ * Tag patterns and repository globs: strings only. YAML reads an unquoted 1.10 as the number 1.1,
+ * so a number here is refused, never turned back into a string that is not what was written.
+ */
+function names(entry: Record<string, unknown>, key: string, where: (field: string) => string): string[] {
+  return list(entry, key).map((item) => {
+    if (typeof item !== 'string') throw new UsageError(notAString(where(key), item));
+    return item;
+  });
+}
+
+/** Projects and groups: paths (strings), or ids (whole numbers). */
+function refs(entry: Record<string, unknown>, key: string, where: (field: string) => string): string[] {
+  return list(entry, key).map((item) => {
+    if (typeof item === 'string') return item;
+    if (typeof item === 'number' && Number.isSafeInteger(item) && item >= 0) return String(item);
+    throw new UsageError(
+      `${where(key)} must hold strings or ids, not ${describe(item)}${typeof item === 'number' ? ': an id is a whole number; put a path in quotes' : ''}`,
+    );
   });
 }
 
@@ -181,9 +197,16 @@ function string(
 ): string | undefined {
   const value = entry[key];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string')
-    throw new UsageError(`${where(key)} must be a string, not ${describe(value)}`);
+  if (typeof value !== 'string') throw new UsageError(notAString(where(key), value));
   return value;
+}
+
+function notAString(where: string, value: unknown): string {
+  const quote =
+    typeof value === 'number' || typeof value === 'boolean'
+      ? ': put it in quotes (YAML reads unquoted numbers, true and false as such)'
+      : '';
+  return `${where} must be a string, not ${describe(value)}${quote}`;
 }
 
 function boolean(entry: Record<string, unknown>, key: string, where: (field: string) => string): boolean {

@@ -57,17 +57,31 @@ function fromGivenUrl(
   return { restUrl: `${root}/api/v4`, graphqlUrl: `${root}/api/graphql` };
 }
 
-function checkUrl(text: string, source: string, warnings: string[]): string {
-  const shown = `${source} ${text.replace(/\/\/[^/@]*@/, '//…@')}`;
-  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
-    throw new UsageError(`${shown} has no scheme: write it as https://${text.replace(/^\/+/, '')}`);
-  }
-  let url: URL;
+/**
+ * `text` as a URL, or a UsageError that shows it as `shown` (without credentials) and says how to
+ * fix it. The scheme is required: without one, `new URL` reads "gitlab.example.com:8443" as a
+ * scheme and a path.
+ */
+function parseUrl(text: string, shown: string, fix: { noScheme: string; notUrl: string }): URL {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) throw new UsageError(`${shown} has no scheme: ${fix.noScheme}`);
   try {
-    url = new URL(text);
+    return new URL(text);
   } catch {
-    throw new UsageError(`${shown} is not a URL: write it as https://gitlab.example.com`);
+    throw new UsageError(`${shown} is not a URL: ${fix.notUrl}`);
   }
+}
+
+/** The URL as messages show it: user and password masked. */
+function withoutCredentials(text: string): string {
+  return text.replace(/\/\/[^/@]*@/, '//…@');
+}
+
+function checkUrl(text: string, source: string, warnings: string[]): string {
+  const shown = `${source} ${withoutCredentials(text)}`;
+  const url = parseUrl(text, shown, {
+    noScheme: `write it as https://${text.replace(/^\/+/, '')}`,
+    notUrl: 'write it as https://gitlab.example.com',
+  });
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new UsageError(`${shown} must use https:// (or http://)`);
   }
@@ -97,18 +111,11 @@ function checkUrl(text: string, source: string, warnings: string[]): string {
 
 /** The personal token goes to this URL too (as Bearer): the same scheme, host and port as the REST API. */
 function checkGraphqlUrl(text: string, restUrl: string): string {
-  const shown = `CI_API_GRAPHQL_URL ${text.replace(/\/\/[^/@]*@/, '//…@')}`;
-  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
-    throw new UsageError(
-      `${shown} has no scheme: unset it, or write it as https://${text.replace(/^\/+/, '')}`,
-    );
-  }
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new UsageError(`${shown} is not a URL: unset it, or give GitLab's …/api/graphql URL`);
-  }
+  const shown = `CI_API_GRAPHQL_URL ${withoutCredentials(text)}`;
+  const url = parseUrl(text, shown, {
+    noScheme: `unset it, or write it as https://${text.replace(/^\/+/, '')}`,
+    notUrl: "unset it, or give GitLab's …/api/graphql URL",
+  });
   const rest = new URL(restUrl);
   if (url.username || url.password || url.origin !== rest.origin) {
     throw new UsageError(
@@ -237,18 +244,12 @@ function resolveProxy(env: Env): ProxySettings {
 /** A proxy URL undici can use (it would otherwise fail on the first request, as a crash). */
 function checkProxyUrl(variable: string, text: string): string {
   // The user-info may hold a password, and without a scheme the Redactor does not know it for one.
-  const shown = `${variable} ${text.trim().replace(/[^/@\s]*@/, '…@')}`;
-  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text.trim())) {
-    throw new UsageError(
-      `${shown} has no scheme: write it as http://${text.trim().replace(/[^/@\s]*@/, '…@')}`,
-    );
-  }
-  let url: URL;
-  try {
-    url = new URL(text.trim());
-  } catch {
-    throw new UsageError(`${shown} is not a URL: write it as http://[user:password@]host:port`);
-  }
+  const masked = text.trim().replace(/[^/@\s]*@/, '…@');
+  const shown = `${variable} ${masked}`;
+  const url = parseUrl(text.trim(), shown, {
+    noScheme: `write it as http://${masked}`,
+    notUrl: 'write it as http://[user:password@]host:port',
+  });
   if (!['http:', 'https:', 'socks5:', 'socks:'].includes(url.protocol)) {
     throw new UsageError(`${shown} must use http://, https:// or socks5://`);
   }

@@ -3,13 +3,13 @@
 
 import { UsageError } from '../errors.ts';
 import { type ProjectRef, TAG_NAME } from '../model.ts';
-import { compileGlob, type RepositoryGlob } from '../plan/glob.ts';
+import { compileGlob } from '../plan/glob.ts';
 import { LATEST } from '../plan/retention.ts';
+import type { RepositorySelection } from '../plan/targets.ts';
 import { type Connection, checkJobTokenScope, resolveConnection } from './connection.ts';
 import { type OutputOptions, resolveOutput } from './output.ts';
 import type { Env, RawOptions } from './raw.ts';
-
-export type RepositorySelection = { kind: 'all' } | { kind: 'globs'; globs: RepositoryGlob[] };
+import { parseProjectRef } from './refs.ts';
 
 export interface DeleteTagOptions {
   connection: Connection;
@@ -31,19 +31,6 @@ export function resolveDeleteTagOptions(raw: RawOptions, env: Env, isTty: boolea
   const repositories = resolveRepositories(raw);
   checkJobTokenScope(connection.credential, [project], env);
   return { connection, output, project, tags, repositories, dryRun: raw.flag('dry-run'), warnings };
-}
-
-export function parseProjectRef(text: string, source: string): ProjectRef {
-  const value = text.trim();
-  if (/^\d+$/.test(value)) return { id: Number(value) };
-  const path = (value.includes('%2F') || value.includes('%2f') ? decodeURIComponent(value) : value).replace(
-    /^\/+|\/+$/g,
-    '',
-  );
-  if (/^[\w.-]+(\/[\w.-]+)+$/.test(path)) return { path };
-  throw new UsageError(
-    `${source} ${text} is not a project: give its numeric id or its full path (group/project)`,
-  );
 }
 
 function resolveProject(raw: RawOptions, env: Env): ProjectRef {

@@ -70,11 +70,11 @@ function checkWritable(path: string, source: string): string {
     throw new UsageError(`${source} ${path} cannot be written (${why}): choose a writable path`);
   };
   const target = resolve(path);
-  const existing = statOrUndefined(target);
+  const existing = statOrUndefined(target, source);
   if (existing?.isDirectory()) fail('EISDIR');
   let dir = dirname(target);
   for (;;) {
-    const stat = statOrUndefined(dir);
+    const stat = statOrUndefined(dir, source);
     if (stat) {
       if (!stat.isDirectory()) fail('ENOTDIR');
       break;
@@ -90,13 +90,16 @@ function checkWritable(path: string, source: string): string {
   return path;
 }
 
-function statOrUndefined(path: string): ReturnType<typeof statSync> | undefined {
+/** @param source the flag or variable that named the file, for messages */
+function statOrUndefined(path: string, source: string): ReturnType<typeof statSync> | undefined {
   try {
     return statSync(path);
   } catch (error) {
     const code = (error as { code?: string }).code;
     // ENOTDIR: a file where a directory should be; the walk up finds it
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw new UsageError(`${path} cannot be checked (${code ?? error})`);
+    throw new UsageError(
+      `${source} ${path} cannot be checked (${code ?? error}): choose a path in directories this user can read and write`,
+    );
   }
 }

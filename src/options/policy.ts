@@ -6,7 +6,7 @@ import { parseDuration } from '../plan/duration.ts';
 import { compileGlob, type RepositoryGlob } from '../plan/glob.ts';
 import { compileTagPattern, type TagPattern } from '../plan/regex.ts';
 import type { RetentionRules } from '../plan/retention.ts';
-import { parseProjectRef } from './delete-tag.ts';
+import { parseGroupRef, parseProjectRef } from './refs.ts';
 
 export interface Policy {
   /** 'command line', or the policy's name in the config file */
@@ -67,7 +67,7 @@ export function buildPolicy(input: PolicyInput, where: Where, fail: (message: st
   return {
     name: input.name,
     projects: input.projects.map((text) => parseProjectRef(text, where('project'))),
-    groups: input.groups.map((text) => parseGroupRef(text, where('group'), fail)),
+    groups: input.groups.map((text) => parseGroupRef(text, where('group'))),
     ...(repositories ? { repositories } : {}),
     rules,
   };
@@ -77,12 +77,4 @@ function pattern(source: string, where: string, fail: (message: string) => never
   const compiled = compileTagPattern(source);
   if ('error' in compiled) fail(`${where} ${JSON.stringify(source)} ${compiled.error}`);
   return compiled;
-}
-
-function parseGroupRef(text: string, where: string, fail: (message: string) => never): GroupRef {
-  const value = text.trim();
-  if (/^\d+$/.test(value)) return { id: Number(value) };
-  const path = value.replace(/^\/+|\/+$/g, '');
-  if (/^[\w.-]+(\/[\w.-]+)*$/.test(path)) return { path };
-  return fail(`${where} ${text} is not a group: give its numeric id or its full path (e.g. acme/platform)`);
 }

@@ -57,11 +57,15 @@ async function resolvePolicies(raw: RawOptions, env: Env): Promise<Policy[]> {
     const clash = POLICY_FLAGS.find((name) => raw.has(name));
     if (clash) {
       throw new UsageError(
-        `${config.source} and ${raw.strings(clash)?.source ?? `--${clash}`} contradict each other: put the scope and rules in the config file`,
+        `${config.source} and ${raw.source(clash)} contradict each other: put the scope and rules in the config file`,
       );
     }
     const entries = await readConfigFile(config.value, config.source);
-    if (entries.length === 0) throw new UsageError(`${config.value}: no policies`);
+    if (entries.length === 0) {
+      throw new UsageError(
+        `${config.value}: no policies: add at least one, e.g. policies: [{project: acme/web-app, older-than: 14d}]`,
+      );
+    }
     return entries.map(({ input, where }) =>
       buildPolicy(withDefaultScope(input, env, where('project')), where, fail),
     );
@@ -80,10 +84,7 @@ async function resolvePolicies(raw: RawOptions, env: Env): Promise<Policy[]> {
   if (keepLatest) input.keepLatest = keepLatest.value;
   const olderThan = raw.string('older-than');
   if (olderThan) input.olderThan = olderThan.value;
-  const where = (field: string) => {
-    const setting = field === 'rules' ? undefined : (raw.string(field) ?? raw.strings(field));
-    return setting?.source ?? (field === 'rules' ? 'prune' : `--${field}`);
-  };
+  const where = (field: string) => (field === 'rules' ? 'prune' : (raw.source(field) ?? `--${field}`));
   return [buildPolicy(withDefaultScope(input, env, '--project'), where, fail)];
 }
 

@@ -13,12 +13,7 @@ export interface Setting<T> {
 }
 
 export class RawOptions {
-  readonly command: CommandName;
   private readonly settings = new Map<string, Setting<unknown>>();
-
-  constructor(command: CommandName) {
-    this.command = command;
-  }
 
   set(name: string, setting: Setting<unknown>): void {
     this.settings.set(name, setting);
@@ -43,6 +38,11 @@ export class RawOptions {
   has(name: string): boolean {
     return this.settings.has(name);
   }
+
+  /** Where the value of `name` came from ('--keep' or 'REGISTRY_CLEANER_KEEP'), if it was given. */
+  source(name: string): string | undefined {
+    return this.settings.get(name)?.source;
+  }
 }
 
 /**
@@ -54,7 +54,7 @@ export function collectRawOptions(
   env: Env,
 ): RawOptions {
   rejectUnknownVariables(env);
-  const raw = new RawOptions(command);
+  const raw = new RawOptions();
   for (const flag of FLAGS) {
     if (!flag.commands.includes(command)) continue;
     const fromArgv = parsed[camelName(flag)];

@@ -3,12 +3,10 @@
 // (measured here: /(a+)+$/ on 28 characters takes 9 s with backtracking, 0 ms linear). Like RE2 it
 // refuses backreferences and lookahead; counts the engine cannot take are written out
 // (regex-unroll.ts). Patterns match the whole tag name, as GitLab anchors them.
+// The `l` flag needs V8's --enable-experimental-regexp-engine, a process-wide switch: bin.ts sets
+// it (and test/setup-env.ts for tests), so that this module stays pure.
 
-import { setFlagsFromString } from 'node:v8';
 import { unrollCounts } from './regex-unroll.ts';
-
-// A process-wide V8 switch that only makes the `l` flag available; nothing else changes.
-setFlagsFromString('--enable-experimental-regexp-engine');
 
 export interface TagPattern {
   /** as the user wrote it */

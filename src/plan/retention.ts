@@ -31,15 +31,9 @@ export interface BranchContext {
   defaultBranchSlug?: string;
 }
 
-export type KeepRule =
-  | 'latest'
-  | 'keep'
-  | 'not-matched'
-  | 'default-branch'
-  | 'live-branch'
-  | 'unknown-age'
-  | 'keep-latest'
-  | 'younger';
+/** Steps 1–4: the keep rules that decide from the name alone. */
+export type NameRule = 'latest' | 'keep' | 'not-matched' | 'default-branch' | 'live-branch';
+export type KeepRule = NameRule | 'unknown-age' | 'keep-latest' | 'younger';
 export type DeleteRule = 'older-than' | 'beyond-keep-latest' | 'stale-branch';
 
 export interface Decision {
@@ -62,7 +56,7 @@ export function keptByName(
   name: string,
   rules: RetentionRules,
   branches: BranchContext | undefined,
-): Decision['rule'] | undefined {
+): NameRule | undefined {
   if (name === LATEST) return 'latest';
   if (rules.keep.some((pattern) => pattern.test(name))) return 'keep';
   if (rules.match && !rules.match.test(name)) return 'not-matched';
@@ -91,7 +85,7 @@ export function planRepository(
   let eligible: Tag[] = [];
   for (const tag of tags) {
     const rule = keptByName(tag.name, rules, branches);
-    if (rule) keep(tag, rule as KeepRule, nameReason(rule as KeepRule, tag.name, rules, branches));
+    if (rule) keep(tag, rule, nameReason(rule, tag.name, rules, branches));
     else eligible.push(tag);
   }
 
@@ -128,11 +122,11 @@ export function planRepository(
     if (rules.olderThanMs !== undefined) {
       const age = now.getTime() - tag.pushedAt!.getTime();
       if (age <= rules.olderThanMs) {
-        keep(tag, 'younger', `pushed ${describeAge(age)} ago, within ${formatDuration(rules.olderThanMs)}`);
+        keep(tag, 'younger', `${describePush(age)}, within ${formatDuration(rules.olderThanMs)}`);
         continue;
       }
       rule = 'older-than';
-      reasons.unshift(`pushed ${describeAge(age)} ago, older than ${formatDuration(rules.olderThanMs)}`);
+      reasons.unshift(`${describePush(age)}, older than ${formatDuration(rules.olderThanMs)}`);
     }
     decisions.set(tag.name, { tag, action: 'delete', rule, because: reasons.join('; ') });
   }
@@ -142,7 +136,7 @@ export function planRepository(
   );
 }
 
-function nameReason(rule: KeepRule, name: string, rules: RetentionRules, branches?: BranchContext): string {
+function nameReason(rule: NameRule, name: string, rules: RetentionRules, branches?: BranchContext): string {
   switch (rule) {
     case 'latest':
       return "'latest' is always kept";
@@ -154,14 +148,19 @@ function nameReason(rule: KeepRule, name: string, rules: RetentionRules, branche
       return 'slug of the default branch';
     case 'live-branch':
       return `slug of branch ${branches?.liveSlugs.get(name)}`;
-    default:
-      return rule;
   }
 }
 
-/** "21d", "5h", "12m" — whole units, rounded down. */
-export function describeAge(ms: number): string {
-  if (ms < 0) return 'in the future';
+/**
+ * "pushed 21d ago". A push time after "now" means the registry's clock or ours is off; such a tag
+ * is younger than any cut-off, so it is kept.
+ */
+function describePush(ageMs: number): string {
+  return ageMs < 0 ? 'pushed in the future (clock skew)' : `pushed ${describeAge(ageMs)} ago`;
+}
+
+/** "21d", "5h", "12m" — whole units, rounded down; ms ≥ 0. */
+function describeAge(ms: number): string {
   const minutes = Math.floor(ms / 60_000);
   if (minutes < 60) return `${minutes}m`;
   const hours = Math.floor(minutes / 60);

@@ -1,7 +1,10 @@
 // delete-tag's plan: which (repository, tag) pairs to delete. Pure.
 
 import type { Repository } from '../model.ts';
-import type { RepositorySelection } from '../options/delete-tag.ts';
+import type { RepositoryGlob } from './glob.ts';
+
+/** Which of the project's repositories delete-tag works on. */
+export type RepositorySelection = { kind: 'all' } | { kind: 'globs'; globs: RepositoryGlob[] };
 
 export interface DeleteTarget {
   repository: Repository;

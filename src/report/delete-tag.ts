@@ -1,11 +1,18 @@
 // delete-tag's report: the JSON document (stable, versioned, documented in the README) and the
 // text people read in a job log.
 
+import type { ExitCode } from '../errors.ts';
 import type { RequestStatistics } from '../gitlab/http.ts';
+import type { Io } from '../io.ts';
 import type { Outcome, ProjectRef, TagResult } from '../model.ts';
-import { OUTCOMES } from '../model.ts';
+import { ALREADY_GONE, OUTCOMES } from '../model.ts';
+import type { DeleteTagOptions } from '../options/delete-tag.ts';
 import type { OutputOptions } from '../options/output.ts';
-import type { Colors } from './console.ts';
+import { projectPathOf } from '../plan/scope.ts';
+import type { TargetSelection } from '../plan/targets.ts';
+import { VERSION } from '../version.ts';
+import { REPORT_VERSION, type RequestCounts, requestCounts } from './common.ts';
+import type { Colors, Console } from './console.ts';
 import {
   JunitWriter,
   type Link,
@@ -13,9 +20,7 @@ import {
   writeAnnotations,
   writeDotenv,
 } from './gitlab-artifacts.ts';
-import type { Redact } from './json-stream.ts';
-
-export const REPORT_VERSION = 1;
+import { type Redact, writeWholeFile } from './json-stream.ts';
 
 export type Totals = Record<Outcome, number>;
 
@@ -35,7 +40,7 @@ export interface DeleteTagReport {
   results: ResultEntry[];
   /** repository globs that matched nothing */
   unmatchedRepositories: string[];
-  requests: { total: number; retries: number; rateLimited: number; byKind: Record<string, number> };
+  requests: RequestCounts;
   warnings: string[];
   /** the error that stopped the run, if one did */
   error?: string;
@@ -52,14 +57,60 @@ export interface ResultEntry {
   httpStatus?: number;
 }
 
-/** The request statistics both reports carry. */
-export function requestCounts(statistics: RequestStatistics): DeleteTagReport['requests'] {
+/** What a run knows at its end; `selection` is undefined when the repositories could not be read. */
+export interface DeleteTagRun {
+  options: DeleteTagOptions;
+  startedAt: Date;
+  finishedAt: Date;
+  exitCode: ExitCode;
+  selection: TargetSelection | undefined;
+  results: readonly TagResult[];
+  statistics: RequestStatistics;
+  error: Error | undefined;
+}
+
+export function deleteTagReport(run: DeleteTagRun): DeleteTagReport {
+  const { options } = run;
   return {
-    total: statistics.total,
-    retries: statistics.retries,
-    rateLimited: statistics.rateLimited,
-    byKind: statistics.byLabel,
+    version: REPORT_VERSION,
+    tool: 'registry-cleaner',
+    toolVersion: VERSION,
+    command: 'delete-tag',
+    dryRun: options.dryRun,
+    gitlabUrl: options.connection.restUrl,
+    project: projectLabel(options.project),
+    tags: options.tags,
+    startedAt: run.startedAt.toISOString(),
+    finishedAt: run.finishedAt.toISOString(),
+    exitCode: run.exitCode,
+    totals: countOutcomes(run.results),
+    results: run.results.map(toResultEntry),
+    unmatchedRepositories: run.selection?.unmatchedGlobs ?? [],
+    requests: requestCounts(run.statistics),
+    warnings: options.warnings,
+    ...(run.error ? { error: run.error.message } : {}),
   };
+}
+
+/**
+ * The report wherever it was asked for: the report file, GitLab's artifacts, and stdout (JSON, or
+ * text when the repositories were read; otherwise the error is the news, and main.ts prints it).
+ */
+export function writeDeleteTagReport(
+  report: DeleteTagReport,
+  output: OutputOptions,
+  selection: TargetSelection | undefined,
+  console: Console,
+  io: Pick<Io, 'stdout' | 'redact'>,
+): void {
+  const json = `${JSON.stringify(report, null, 2)}\n`;
+  if (output.reportFile) writeWholeFile(output.reportFile, json, io.redact);
+  const firstRepository = selection?.repositories[0];
+  const projectPath = firstRepository ? projectPathOf(firstRepository) : undefined;
+  writeDeleteTagArtifacts(output, report, projectPath, io.redact);
+  if (output.format === 'json') io.stdout.write(json);
+  else if (selection)
+    for (const line of renderDeleteTagText(report, console.colors, output.quiet)) console.out(line);
 }
 
 export function countOutcomes(results: readonly Pick<TagResult, 'outcome'>[]): Totals {
@@ -68,7 +119,7 @@ export function countOutcomes(results: readonly Pick<TagResult, 'outcome'>[]): T
   return totals;
 }
 
-export function toResultEntry(result: TagResult): ResultEntry {
+function toResultEntry(result: TagResult): ResultEntry {
   return {
     repository: result.repository.path,
     repositoryId: result.repository.id,
@@ -80,14 +131,14 @@ export function toResultEntry(result: TagResult): ResultEntry {
   };
 }
 
-export function projectLabel(project: ProjectRef): string | number {
+function projectLabel(project: ProjectRef): string | number {
   return 'id' in project ? project.id : project.path;
 }
 
 const OUTCOME_STYLE: Record<Outcome, { label: string; color: keyof Colors }> = {
   planned: { label: 'would delete', color: 'cyan' },
   deleted: { label: 'deleted', color: 'green' },
-  absent: { label: 'absent', color: 'dim' },
+  absent: { label: ALREADY_GONE, color: 'dim' },
   protected: { label: 'protected', color: 'yellow' },
   forbidden: { label: 'forbidden', color: 'red' },
   failed: { label: 'failed', color: 'red' },
@@ -95,7 +146,7 @@ const OUTCOME_STYLE: Record<Outcome, { label: string; color: keyof Colors }> = {
 
 const PROBLEMS: ReadonlySet<Outcome> = new Set(['protected', 'forbidden', 'failed']);
 
-export function renderDeleteTagText(report: DeleteTagReport, colors: Colors, quiet: boolean): string[] {
+function renderDeleteTagText(report: DeleteTagReport, colors: Colors, quiet: boolean): string[] {
   const lines: string[] = [];
   const width = Math.max(...report.results.map((r) => `${r.repository}:${r.tag}`.length), 0);
   for (const entry of report.results) {
@@ -103,8 +154,9 @@ export function renderDeleteTagText(report: DeleteTagReport, colors: Colors, qui
     const style = OUTCOME_STYLE[entry.outcome];
     const paint = colors[style.color] as (text: string) => string;
     const name = `${entry.repository}:${entry.tag}`;
+    // A reason that only repeats the label ('already gone') is left out.
     const reason =
-      entry.reason && entry.outcome !== 'deleted'
+      entry.reason && entry.outcome !== 'deleted' && entry.reason !== style.label
         ? `${' '.repeat(width - name.length)}  ${colors.dim(entry.reason)}`
         : '';
     lines.push(`  ${paint(style.label.padEnd(12))} ${name}${reason}`);
@@ -125,7 +177,7 @@ function summaryLine(report: DeleteTagReport, colors: Colors): string {
   const parts: string[] = [];
   if (t.planned) parts.push(`${t.planned} would be deleted`);
   if (t.deleted) parts.push(colors.green(`${t.deleted} deleted`));
-  if (t.absent) parts.push(`${t.absent} already absent`);
+  if (t.absent) parts.push(`${t.absent} ${ALREADY_GONE}`);
   if (t.protected) parts.push(colors.yellow(`${t.protected} protected`));
   if (t.forbidden) parts.push(colors.red(`${t.forbidden} forbidden`));
   if (t.failed) parts.push(colors.red(`${t.failed} failed`));
@@ -139,7 +191,7 @@ function summaryLine(report: DeleteTagReport, colors: Colors): string {
 }
 
 /** The artifacts GitLab reads (dotenv, annotations, JUnit), when asked for. */
-export function writeDeleteTagArtifacts(
+function writeDeleteTagArtifacts(
   output: OutputOptions,
   report: DeleteTagReport,
   projectPath: string | undefined,

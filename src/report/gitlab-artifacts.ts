@@ -39,7 +39,6 @@ export interface JunitCase {
   suite: string;
   name: string;
   failure?: string;
-  skipped?: string;
 }
 
 /** Streams one <testsuite>; GitLab reads test cases, and needs no counts up front. */
@@ -59,8 +58,6 @@ export class JunitWriter {
       this.sink.write(
         `${open}>\n      <failure message="${xml(firstLine(testCase.failure))}">${xml(testCase.failure)}</failure>\n    </testcase>\n`,
       );
-    } else if (testCase.skipped !== undefined) {
-      this.sink.write(`${open}>\n      <skipped message="${xml(testCase.skipped)}"/>\n    </testcase>\n`);
     } else {
       this.sink.write(`${open}/>\n`);
     }

@@ -1,7 +1,6 @@
 // prune's text for job logs: one collapsible section per project, printed when its last
 // repository is done, then a compact table and one summary line.
 
-import type { GitLabApi } from '../gitlab/api.ts';
 import type { Repository } from '../model.ts';
 import type { PruneOptions } from '../options/prune.ts';
 import { projectPathOf } from '../plan/scope.ts';
@@ -65,8 +64,10 @@ export class PruneTextReport {
     this.done.push({ name: project.path, totals: project.totals });
     const t = project.totals;
     const title = `${this.console.colors.bold(project.path)}: ${t.repositories} repositories, ${t.tags} tags, ${this.options.dryRun ? `${t.planned} to delete` : `${t.deleted} deleted`}`;
-    const seconds = Math.floor(Date.now() / 1000);
     if (this.options.output.gitlabCi) {
+      // Stamped with the run's start (the clock is not read here): GitLab shows only a section's
+      // duration, and a project's section is written at once.
+      const seconds = Math.floor(this.startedAt.getTime() / 1000);
       this.console.out(sectionStart(`prune_${entry.project.id}`, title, seconds, project.lines.length > 20));
       for (const line of project.lines) this.console.out(line);
       this.console.out(sectionEnd(`prune_${entry.project.id}`, seconds));
@@ -76,7 +77,8 @@ export class PruneTextReport {
     }
   }
 
-  finish(total: PruneTotals, api: GitLabApi, finishedAt: Date): void {
+  /** @param requests requests sent during the run, for the summary line */
+  finish(total: PruneTotals, requests: number, finishedAt: Date): void {
     const { colors } = this.console;
     // One row per repository when there are few, else per project (folded beyond SUMMARY_ROWS).
     const rows = this.repositoryRows.length <= SUMMARY_ROWS ? this.repositoryRows : this.done;
@@ -85,7 +87,7 @@ export class PruneTextReport {
       for (const line of renderSummaryTable(rows, total, this.options.dryRun)) this.console.out(line);
     }
     const seconds = ((finishedAt.getTime() - this.startedAt.getTime()) / 1000).toFixed(1);
-    const cost = colors.dim(`(${api.http.statistics.total} requests, ${seconds} s)`);
+    const cost = colors.dim(`(${requests} requests, ${seconds} s)`);
     const reclaim =
       total.reclaimableBytes > 0
         ? `, ${this.reclaimableIsUpperBound ? 'up to ' : ''}${formatBytes(total.reclaimableBytes)} reclaimable by garbage collection`

@@ -1,7 +1,13 @@
 // prune's report: one record per repository (plan, outcomes, totals, reclaimable bytes), rendered
 // as JSON for machines and as text for job logs. Field meanings are documented in the README.
 
-import type { Outcome, PushedAtSource, Repository, TagResult } from '../model.ts';
+import {
+  ALREADY_GONE,
+  type Outcome,
+  type PushedAtSource,
+  type Repository,
+  type TagResult,
+} from '../model.ts';
 import { type Decision, reclaimableBytes, sharedWithKept } from '../plan/retention.ts';
 import type { Colors } from './console.ts';
 import { formatBytes, table } from './format.ts';
@@ -186,7 +192,7 @@ export function renderRepository(
     const read = entry.allTagsRead ? `${t.tags} tags` : `${t.tags} tags read (younger ones kept unread)`;
     const counts = dryRun
       ? `${read}: ${colors.cyan(`${t.planned} to delete`)}, ${t.kept} kept`
-      : `${read}: ${colors.green(`${t.deleted} deleted`)}${t.absent ? `, ${t.absent} already gone` : ''}, ${t.kept} kept`;
+      : `${read}: ${colors.green(`${t.deleted} deleted`)}${t.absent ? `, ${t.absent} ${ALREADY_GONE}` : ''}, ${t.kept} kept`;
     const problems = [
       t.protected ? colors.yellow(`${t.protected} protected`) : '',
       t.forbidden ? colors.red(`${t.forbidden} forbidden`) : '',
@@ -213,9 +219,10 @@ export function renderRepository(
     tag.name,
     tag.pushedAt ? tag.pushedAt.slice(0, 16).replace('T', ' ') : '—',
     tag.ageDays === undefined ? '' : `${Math.floor(tag.ageDays)}d`,
-    // After a refusal GitLab's reason is the news; the plan's reason stays in the JSON report.
+    // After a refusal GitLab's reason is the news; the plan's reason stays in the JSON report. A
+    // reason that only repeats the label ('already gone') gives way to the plan's.
     colors.dim(
-      tag.reason ??
+      (tag.reason === ALREADY_GONE ? undefined : tag.reason) ??
         [
           tag.because,
           tag.sharesImageWith
@@ -237,7 +244,7 @@ function label(tag: TagEntry, colors: Colors): string {
     case 'deleted':
       return colors.green('deleted');
     case 'absent':
-      return colors.dim('gone');
+      return colors.dim(ALREADY_GONE);
     case 'protected':
       return colors.yellow('protected');
     case 'forbidden':
@@ -248,15 +255,10 @@ function label(tag: TagEntry, colors: Colors): string {
   }
 }
 
-export interface ProjectTotals {
-  path: string;
-  totals: PruneTotals;
-}
-
-/** The compact summary table: one row per project (per repository when there are few). */
 /** Rows in the summary table; more are folded into one, so the summary fits on a screen. */
 export const SUMMARY_ROWS = 20;
 
+/** The compact summary table: one row per project (per repository when there are few). */
 export function renderSummaryTable(
   allRows: { name: string; totals: PruneTotals }[],
   total: PruneTotals,

@@ -83,7 +83,7 @@ describe('delete-tag in a stop job', () => {
     const second = await runCli(['delete-tag'], world.env);
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(/nothing to delete/);
-    expect(second.stdout).toMatch(/absent\s+acme\/web-app:feature-login/);
+    expect(second.stdout).toMatch(/already gone\s+acme\/web-app:feature-login/);
     expect(
       world.sandbox.state.repositories(world.project).map((r) => names(world.sandbox, r).length),
     ).toEqual(before);

@@ -597,7 +597,7 @@ describe.concurrent('rate limits', () => {
     const run = await faultyRun(scenario, {}, () => ({ kind: 'rateLimited', retryAfterSeconds: 3600 }));
     expect(run.result.code).toBe(1);
     expect(oneErrorLine(run.result)).toMatch(
-      /GitLab asked to wait 3600 s before retrying listRepositories \(HTTP 429\); run again later/,
+      /GitLab asked to wait 3600 s before trying again to list the container registry of project \S+ \(HTTP 429\); run again later/,
     );
     expect(run.sandbox.requests).toHaveLength(1);
     expect(run.result.ms).toBeLessThan(5_000);

@@ -22,6 +22,15 @@ describe('planRepository', () => {
     expect(plan[0]?.because).toBe('pushed 20d ago, older than 2w');
   });
 
+  test('a push time after now (clock skew) is kept as younger, and says so', () => {
+    const plan = planRepository([tag('skewed', -0.5)], rules({ olderThanMs: 14 * DAY }), NOW);
+    expect(plan[0]).toMatchObject({
+      action: 'keep',
+      rule: 'younger',
+      because: 'pushed in the future (clock skew), within 2w',
+    });
+  });
+
   test('a tag pushed exactly at the cut-off is kept ("before now − duration" is deleted)', () => {
     expect(deleted(planRepository([tag('edge', 14)], rules({ olderThanMs: 14 * DAY }), NOW))).toEqual([]);
   });
