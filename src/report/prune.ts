@@ -174,6 +174,9 @@ export function failedRepositoryEntry(
   };
 }
 
+const CREATED_AT_NOTE =
+  'ages from created_at: the first push of each tag name (the image build time on legacy registries), not the last push';
+
 /** Lines for one repository in the job log. */
 export function renderRepository(
   entry: RepositoryEntry,
@@ -206,6 +209,10 @@ export function renderRepository(
           )
         : '';
     lines.push(`  ${colors.bold(entry.repository.path)}  ${[counts, ...problems].join(', ')}${reclaim}`);
+    // Ages from created_at are first pushes (image build times on legacy registries): say so.
+    if (entry.pushedAtSource === 'created_at' || entry.pushedAtSource === 'mixed') {
+      lines.push(`    ${colors.dim(CREATED_AT_NOTE)}`);
+    }
   }
   const shown = entry.tags.filter((tag) => {
     if (tag.outcome && ['protected', 'forbidden', 'failed'].includes(tag.outcome)) return true;

@@ -1,5 +1,12 @@
+import pc from 'picocolors';
 import { describe, expect, test } from 'vitest';
-import { emptyTotals, renderSummaryTable, SUMMARY_ROWS } from '../../src/report/prune.ts';
+import {
+  emptyTotals,
+  type RepositoryEntry,
+  renderRepository,
+  renderSummaryTable,
+  SUMMARY_ROWS,
+} from '../../src/report/prune.ts';
 
 describe('the prune summary table', () => {
   test('fits on a screen: beyond SUMMARY_ROWS rows the smallest are folded into one', () => {
@@ -22,5 +29,28 @@ describe('the prune summary table', () => {
     ];
     const lines = renderSummaryTable(rows, emptyTotals(), true);
     expect(lines.map((line) => line.trim().split(/\s+/)[0])).toEqual(['repos', 'b', 'a', 'total']);
+  });
+});
+
+describe('a repository in the job log', () => {
+  const entry = (pushedAtSource: RepositoryEntry['pushedAtSource']): RepositoryEntry => ({
+    policy: 'p',
+    project: { id: 1, path: 'acme/web' },
+    repository: { id: 2, path: 'acme/web', location: 'registry.test/acme/web' },
+    pushedAtSource,
+    totals: { ...emptyTotals(), repositories: 1, tags: 3, kept: 3 },
+    allTagsRead: true,
+    reclaimableIsUpperBound: false,
+    tags: [],
+  });
+  const colors = pc.createColors(false);
+
+  test('says when ages are first pushes (created_at), not last pushes', () => {
+    expect(renderRepository(entry('created_at'), colors, false, false, false).join('\n')).toMatch(
+      /ages from created_at: the first push of each tag name/,
+    );
+    expect(renderRepository(entry('published_at'), colors, false, false, false).join('\n')).not.toMatch(
+      /created_at/,
+    );
   });
 });
