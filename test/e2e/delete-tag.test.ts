@@ -54,7 +54,7 @@ async function stopJobWorld(options: Parameters<typeof startSandbox>[0] = {}): P
 const names = (s: Sandbox, repository: Repository) => s.state.tags(repository).map((t) => t.name);
 
 describe('delete-tag in a stop job', () => {
-  test('deletes exactly <root>:$CI_COMMIT_REF_SLUG with only CI_* variables and the job token, in 2 requests', async () => {
+  test('deletes exactly <root>:$CI_COMMIT_REF_SLUG with only CI_* variables and the job token: 3 list pages, then one DELETE', async () => {
     const world = await stopJobWorld();
     const firstSubRepository = world.sandbox.state.repositories(world.project)[0] as Repository;
     const result = await runCli(['delete-tag'], world.env);
