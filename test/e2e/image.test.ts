@@ -1,5 +1,5 @@
 // The Docker image, built from the project's Dockerfile and run with buildah, without a Docker engine:
-// `FROM node:24-alpine` resolves to a local stand-in built by ../shared/tools/standin-node-image.
+// `FROM node:24-alpine` resolves to a local stand-in built by support/standin-node-image.
 // Needs root and buildah (.ci/run installs it); it fails, never skips, when they are missing.
 
 import { spawnSync } from 'node:child_process';
@@ -13,7 +13,7 @@ import { type ReviewWorld, ROOT_TAGS_BEFORE, startReviewWorld, tagNames } from '
 
 const PROJECT_URL = new URL('../../', import.meta.url);
 const PROJECT_DIR = fileURLToPath(PROJECT_URL);
-const STANDIN_NODE_IMAGE = fileURLToPath(new URL('../shared/tools/standin-node-image', PROJECT_URL));
+const STANDIN_NODE_IMAGE = fileURLToPath(new URL('./support/standin-node-image', import.meta.url));
 const VERSION: string = JSON.parse(readFileSync(new URL('package.json', PROJECT_URL), 'utf8')).version;
 const IMAGE = 'localhost/registry-cleaner:e2e';
 const CONTAINER = `registry-cleaner-e2e-${process.pid}`;
