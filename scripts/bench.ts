@@ -4,8 +4,8 @@
 //
 //   npm run bench -- [--quick | --full] [--cases pat-10k,naive-10k] [--latency 20] [--no-rate-limit]
 //
-// Peak RSS is the child's own getrusage maximum (process.resourceUsage().maxRSS), written at exit
-// by scripts/bench/rss-probe.mjs, which the child preloads with --import.
+// Peak RSS is the child's own high-water mark (VmHWM; not getrusage, which includes the bench's
+// RSS at spawn), written at exit by scripts/bench/rss-probe.mjs, which the child preloads.
 
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';

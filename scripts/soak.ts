@@ -5,7 +5,7 @@
 //   npm run soak -- [--tags 100000] [--repositories 16] [--seed 1] [--fault-rate 0.05] [--latency 10]
 //
 // The plan is the dry run of the same command on an identical, fault-free sandbox (same seed); it
-// must equal the oracle. Peak RSS: the child's getrusage maximum (scripts/bench/rss-probe.mjs).
+// must equal the oracle. Peak RSS: the child's own high-water mark (scripts/bench/rss-probe.mjs).
 
 import { parseArgs } from 'node:util';
 import { type ChildRun, pinBundle, runBundle } from './bench/child.ts';

@@ -19,7 +19,7 @@ export interface ChildRun {
   stdout: string;
   stderr: string;
   wallMs: number;
-  /** peak resident set of the child in bytes, from its own getrusage at exit; undefined if not measured */
+  /** peak resident set of the child in bytes (its own VmHWM at exit); undefined if not measured */
   peakRssBytes: number | undefined;
 }
 
