@@ -3,11 +3,11 @@
 // HTTP_PROXY forwards plain HTTP, credentials in the proxy URL work and never reach any output, and
 // a proxy that refuses or is down ends the run with one line.
 
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, type OnTestFinishedHandler, test } from 'vitest';
 import type { Sandbox } from '../sandbox/index.ts';
 import { type BundleResult, oneErrorLine, runBundle } from './support/bundle.ts';
 import { makeTestPki, type TestPki } from './support/certificates.ts';
+import { closedPort } from './support/closed-port.ts';
 import { startConnectProxy, type TestProxy } from './support/connect-proxy.ts';
 import { PAT, PROJECT_PATH, type SmallWorld, snapshot, startWorld } from './support/small-world.ts';
 
@@ -37,15 +37,6 @@ async function proxy(onTestFinished: OnFinished, withCredentials = false): Promi
   const started = await startConnectProxy(withCredentials ? { credentials: CREDENTIALS } : {});
   onTestFinished(() => started.close());
   return started;
-}
-
-/** A loopback port nobody listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 const withPassword = (port: number) => `http://user:${PASSWORD}@127.0.0.1:${port}`;

@@ -6,12 +6,12 @@
 // password must appear in no stdout, stderr, stack trace, report or artifact file.
 
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Fault } from '../sandbox/index.ts';
 import { type BundleResult, runBundle, stderrLines } from './support/bundle.ts';
 import { makeTestPki, type TestPki } from './support/certificates.ts';
+import { closedPort } from './support/closed-port.ts';
 import { startConnectProxy } from './support/connect-proxy.ts';
 import { startHostileGitLab, type Tamper } from './support/hostile-gitlab.ts';
 import {
@@ -165,14 +165,6 @@ async function hostileWorld(onTestFinished: OnFinished, tamper: Tamper) {
   const front = await startHostileGitLab(world.sandbox, tamper);
   onTestFinished(() => front.close());
   return { world, gitlab: front };
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 const echo401: Tamper = ({ token }) => ({
