@@ -57,3 +57,11 @@ export class GitLabResponseError extends RegistryCleanerError {
     this.status = status;
   }
 }
+
+/**
+ * Whether an error ends the whole run rather than the one repository or tag it happened on:
+ * refused credentials and an unreachable GitLab would meet every later request too.
+ */
+export function endsRun(error: unknown): boolean {
+  return error instanceof AuthError || error instanceof GitLabUnavailableError;
+}

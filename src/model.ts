@@ -1,4 +1,5 @@
-// Domain types every layer shares. Plain data: no behaviour, no I/O.
+// The data that flows through a run: what was read (Inventory), what was decided (RepositoryPlan,
+// DeleteTagPlan) and what happened (TagResult). Plain data: every layer may import it.
 
 /** OCI tag names, as GitLab's registry validates them. */
 export const TAG_NAME = /^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}$/;
@@ -37,11 +38,14 @@ export interface Connection {
   proxy: ProxySettings;
 }
 
-/** A project as the user named it: a numeric id or a full path (any case). */
+/** A project or group as the user named it: a numeric id or a full path (any case). */
 export type ProjectRef = { id: number } | { path: string };
-
-/** A group as the user named it: a numeric id or a full path. */
 export type GroupRef = { id: number } | { path: string };
+
+/** The id or the path a reference holds: what GitLab's URLs take, and what reports show. */
+export function refKey(ref: ProjectRef | GroupRef): number | string {
+  return 'id' in ref ? ref.id : ref.path;
+}
 
 export interface Repository {
   id: number;
@@ -55,17 +59,123 @@ export interface Repository {
   status: string | null;
 }
 
-/** Where a tag's push time came from; REST created_at is first push (or build time on legacy registries). */
-export type PushedAtSource = 'published_at' | 'created_at';
+// ── Inventory: what was read ────────────────────────────────────────────────────────────────────
+
+/**
+ * What a tag's reported time means. GitLab's registry with its metadata database reports the last
+ * time a tag moved to new content (publishedAt) and the first push of the name (createdAt); legacy
+ * registries report the image's build time under createdAt.
+ */
+export type AgeSource = 'last-push' | 'first-push' | 'build-time';
+
+/** Where one repository's tag times came from: the field GitLab sent, and what it means. */
+export interface TimeSource {
+  /** published_at (GraphQL publishedAt, the registry's API) or created_at (GraphQL createdAt, REST) */
+  field: 'published_at' | 'created_at';
+  meaning: AgeSource;
+}
 
 export interface Tag {
   name: string;
   digest?: string;
+  /** the time GitLab reports for the tag; what it means is the inventory's TimeSource */
   pushedAt?: Date;
-  pushedAtSource?: PushedAtSource;
   /** deduplicated image size in bytes, when GitLab reports it */
   sizeBytes?: number;
 }
+
+/** What was read about one repository. */
+export interface Inventory {
+  repository: Repository;
+  /** every tag read */
+  tags: Tag[];
+  /** undefined when no tag's time was read (no age rule needed one, or none was reported) */
+  times?: TimeSource;
+  /** false when the read strategy stopped early: the tags not read cannot be deleted by the rules */
+  complete: boolean;
+}
+
+/** Orders a repository's tags can be read in. */
+export type TagOrder = 'name' | 'newest-first' | 'oldest-first';
+
+/**
+ * What to read of a repository, decided by plan/ from the rules and carried out by gitlab/, which
+ * knows no rule: read in the orders of `passes`, one after the other, showing each tag to the
+ * session until it says the pass (or the read) is over. A reader that cannot sort by time reads
+ * every tag by name instead, and the plan is the same.
+ */
+export interface ReadStrategy {
+  /** the passes, in order; empty when one pass by name (all tags) is what the rules need */
+  passes: readonly TagOrder[];
+  /** whether the rules need this tag's time (readers that fetch times per tag ask) */
+  needsTime(name: string): boolean;
+  /** a fresh reading session; its state lives as long as one read of one repository */
+  start(): ReadSession;
+}
+
+/**
+ * 'more': the tag is taken, reading goes on; 'next-pass': the tag is taken and this pass is over;
+ * 'complete': the read is over and every tag has been taken (this one was already); 'enough': the
+ * read is over, and this tag and those after it are not taken (the rules keep them unread).
+ * A pass that runs out of tags has read them all: the read is complete.
+ */
+export type ReadVerdict = 'more' | 'next-pass' | 'complete' | 'enough';
+
+export interface ReadSession {
+  /** a tag read in pass `pass` (index into passes), in that pass's order */
+  see(tag: Tag, pass: number): ReadVerdict;
+}
+
+// ── Plans: what was decided ─────────────────────────────────────────────────────────────────────
+
+/** The rules that keep a tag by its name alone, in the order they apply. */
+export type NameRule = 'latest' | 'keep' | 'not-matched' | 'default-branch' | 'live-branch';
+export type KeepRule = NameRule | 'unknown-age' | 'keep-latest' | 'younger';
+export type DeleteRule = 'older-than' | 'beyond-keep-latest' | 'stale-branch';
+
+export interface Decision {
+  tag: Tag;
+  action: 'keep' | 'delete';
+  /** for a keep, the step that kept it; for a delete, the last rule that let it go */
+  rule: KeepRule | DeleteRule;
+  /** for people: "pushed 21d ago, older than 14d; not among the 5 latest" */
+  because: string;
+}
+
+/** prune's plan for one repository: every tag read, its decision and the rule, and what goes. */
+export interface RepositoryPlan {
+  /** the policy it was made under ('command line', or its name in the config file) */
+  policy: string;
+  repository: Repository;
+  times?: TimeSource;
+  /** false when tags the rules keep anyway were left unread */
+  complete: boolean;
+  /** one per tag read, by name */
+  decisions: Decision[];
+  /** the names to delete, by name: exactly the decisions whose action is 'delete' */
+  deletions: string[];
+}
+
+/** delete-tag's plan: the (repository, tag) pairs to delete, and what was looked for in vain. */
+export interface DeleteTarget {
+  repository: Repository;
+  tag: string;
+}
+
+export interface DeleteTagPlan {
+  /** the tags asked for, in the order asked */
+  tags: readonly string[];
+  /** repositories the selection matched, in GitLab's order */
+  repositories: Repository[];
+  /** to delete */
+  targets: DeleteTarget[];
+  /** read before planning (dry run): targets not listed in their repository, so already gone */
+  absent: DeleteTarget[];
+  /** repository globs that matched no repository (a typo, or an image never pushed) */
+  unmatchedGlobs: string[];
+}
+
+// ── Outcomes: what happened ─────────────────────────────────────────────────────────────────────
 
 /** What happened to one tag we set out to delete. */
 export type Outcome =
@@ -102,4 +212,11 @@ export interface TagResult {
   reason?: string;
   /** the HTTP status that decided, when there was one */
   status?: number;
+}
+
+/** What executing a plan did: a result per tag tried, and the error that stopped it, if one did. */
+export interface Execution {
+  results: TagResult[];
+  /** set when the run had to stop (credentials refused, GitLab unreachable); later targets were not tried */
+  stoppedBy?: Error;
 }

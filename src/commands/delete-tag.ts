@@ -1,16 +1,18 @@
-// registry-cleaner delete-tag: read the project's repositories, choose the targets, delete them
-// (or, in a dry run, check which exist), report. Nothing else.
+// registry-cleaner delete-tag: read the project's repositories, plan the targets, delete them
+// (a dry run reads which are already gone instead, and stops after the report), report.
 
 import { type ExitCode, exitCodeFor, RegistryCleanerError } from '../errors.ts';
-import { checkTargets, type Execution, executeDeletes } from '../execute/delete-tags.ts';
+import { executeDeletes } from '../execute/delete-tags.ts';
 import { openGitLabApi } from '../gitlab/api.ts';
 import { listProjectRepositories } from '../gitlab/repositories.ts';
+import { unlistedTargets } from '../gitlab/tags.ts';
 import type { Io } from '../io.ts';
-import type { TagResult } from '../model.ts';
+import type { DeleteTagPlan, Execution } from '../model.ts';
 import type { DeleteTagOptions } from '../options/delete-tag.ts';
-import { selectDeleteTargets, type TargetSelection } from '../plan/targets.ts';
+import { planDeleteTag } from '../plan/targets.ts';
 import { Console } from '../report/console.ts';
-import { countOutcomes, deleteTagReport, writeDeleteTagReport } from '../report/delete-tag.ts';
+import { deleteTagReport, resultsOf, writeDeleteTagReport } from '../report/delete-tag.ts';
+import { countOutcomes } from '../report/outcomes.ts';
 
 export async function runDeleteTag(options: DeleteTagOptions, io: Io): Promise<ExitCode> {
   const console = new Console(io, options.output.color);
@@ -22,17 +24,19 @@ export async function runDeleteTag(options: DeleteTagOptions, io: Io): Promise<E
   );
   const { concurrency } = options.connection;
 
-  let selection: TargetSelection | undefined;
-  let results: TagResult[] = [];
+  let plan: DeleteTagPlan | undefined;
+  let execution: Execution | undefined;
   let error: Error | undefined;
   try {
     const repositories = await listProjectRepositories(api, options.project);
-    selection = selectDeleteTargets(repositories, options.repositories, options.tags);
-    const execution: Execution = options.dryRun
-      ? { results: await checkTargets(api, selection.targets, concurrency) }
-      : await executeDeletes(api, selection.targets, concurrency);
-    results = execution.results;
-    error = execution.stoppedBy;
+    plan = planDeleteTag(repositories, options.repositories, options.tags);
+    if (options.dryRun) {
+      const absent = await unlistedTargets(api, plan.targets, concurrency);
+      plan = planDeleteTag(repositories, options.repositories, options.tags, absent);
+    } else {
+      execution = await executeDeletes(api, plan.targets, concurrency);
+      error = execution.stoppedBy;
+    }
   } catch (caught) {
     if (!(caught instanceof RegistryCleanerError)) throw caught;
     error = caught;
@@ -40,6 +44,7 @@ export async function runDeleteTag(options: DeleteTagOptions, io: Io): Promise<E
     await api.http.close();
   }
 
+  const results = resultsOf(plan, execution);
   const exitCode =
     error instanceof RegistryCleanerError
       ? error.exitCode
@@ -49,12 +54,12 @@ export async function runDeleteTag(options: DeleteTagOptions, io: Io): Promise<E
     startedAt,
     finishedAt: io.now(),
     exitCode,
-    selection,
+    plan,
     results,
     statistics: api.http.statistics,
     error,
   });
-  writeDeleteTagReport(report, options.output, selection, console, io);
+  writeDeleteTagReport(report, options.output, plan, console, io);
   if (error) throw error;
   return exitCode;
 }

@@ -1,51 +1,50 @@
 // registry-cleaner prune: for every policy, read the repositories in scope; then, repository by
-// repository, read its tags, plan, delete exactly the planned tags (unless --dry-run) and report.
+// repository: read what the rules need, plan, execute the plan (unless --dry-run), report.
 
 import { mapConcurrent } from '../concurrency.ts';
-import { AuthError, ExitCode, exitCodeFor, GitLabUnavailableError, RegistryCleanerError } from '../errors.ts';
-import { deletePlannedTags } from '../execute/prune-deletes.ts';
+import { ExitCode, endsRun, exitCodeFor, RegistryCleanerError } from '../errors.ts';
+import { executeRepositoryPlan } from '../execute/prune-deletes.ts';
 import { type GitLabApi, openGitLabApi } from '../gitlab/api.ts';
+import { readInventory } from '../gitlab/inventory.ts';
+import { ProjectFactsReader } from '../gitlab/project-facts.ts';
 import { listProjectRepositories } from '../gitlab/repositories.ts';
-import { getProject, listGroupRepositories, listLiveBranches } from '../gitlab/scope.ts';
-import { readTags } from '../gitlab/tag-listing.ts';
+import { listGroupRepositories } from '../gitlab/scope.ts';
 import type { Io } from '../io.ts';
-import type { Repository, TagResult } from '../model.ts';
+import type { Repository } from '../model.ts';
 import type { Policy } from '../options/policy.ts';
 import type { PruneOptions } from '../options/prune.ts';
 import { branchContext } from '../plan/branches.ts';
-import { type BranchContext, keptByName, needsPushTimes, planRepository } from '../plan/retention.ts';
-import { projectPathOf, selectRepositories } from '../plan/scope.ts';
+import { readStrategy } from '../plan/read-strategy.ts';
+import { planRepository } from '../plan/retention.ts';
+import { factsNeeded, type ProjectFacts } from '../plan/rules.ts';
+import { selectRepositories } from '../plan/scope.ts';
 import { requestCounts } from '../report/common.ts';
 import { Console } from '../report/console.ts';
 import { Progress } from '../report/progress.ts';
+import { PruneArtifacts } from '../report/prune-artifacts.ts';
 import {
   addTotals,
   emptyTotals,
   failedRepositoryEntry,
   type RepositoryEntry,
   repositoryEntry,
-} from '../report/prune.ts';
-import { PruneArtifacts } from '../report/prune-artifacts.ts';
+} from '../report/prune-entry.ts';
 import { openPruneJson } from '../report/prune-json.ts';
 import { PruneTextReport } from '../report/prune-text.ts';
 
 /** Repositories read and planned at once: bounds memory to a few repositories' plans. */
 const REPOSITORIES_AT_ONCE = 4;
 
-/** What pruning a repository of one policy needs. */
-interface PolicyRun {
+/** What sweeping a repository of one policy needs. */
+interface Sweep {
   api: GitLabApi;
   options: PruneOptions;
   policy: Policy;
   now: Date;
   progress: Progress;
-  /** a project's branches, read once for all its repositories */
-  branchesOf(projectId: number): Promise<BranchContext>;
-}
-
-/** The error that ends the sweep (credentials refused, GitLab gone): later repositories are not read. */
-interface Stop {
-  error?: Error;
+  facts: ProjectFactsReader;
+  /** set by the first error that ends the run: later repositories are not read */
+  stoppedBy?: Error;
 }
 
 export async function runPrune(options: PruneOptions, io: Io): Promise<ExitCode> {
@@ -71,7 +70,8 @@ export async function runPrune(options: PruneOptions, io: Io): Promise<ExitCode>
     progress.clear();
     text?.repository(entry);
   };
-  const stop: Stop = {};
+  const facts = new ProjectFactsReader(api);
+  let stoppedBy: Error | undefined;
 
   progress.start();
   try {
@@ -79,21 +79,21 @@ export async function runPrune(options: PruneOptions, io: Io): Promise<ExitCode>
       const inScope = await repositoriesInScope(api, policy, options);
       progress.update({ repositoriesTotal: inScope.length });
       text?.expect(inScope);
-      const run: PolicyRun = { api, options, policy, now, progress, branchesOf: branchReader(api) };
+      const sweep: Sweep = { api, options, policy, now, progress, facts };
       await mapConcurrent(inScope, REPOSITORIES_AT_ONCE, async (repository) =>
-        reportRepository(await sweepRepository(run, repository, stop)),
+        reportRepository(await sweepRepository(sweep, repository)),
       );
-      if (stop.error) break;
+      stoppedBy = sweep.stoppedBy;
+      if (stoppedBy) break;
     }
   } catch (error) {
     // A bug still closes the JSON report (with the error) before it surfaces.
-    stop.error = error instanceof Error ? error : new Error(String(error));
+    stoppedBy = error instanceof Error ? error : new Error(String(error));
   } finally {
     progress.stop();
     await api.http.close();
   }
 
-  const stoppedBy = stop.error;
   // A repository that could not be read fails the run as a failed deletion does.
   const exitCode = stoppedBy
     ? stoppedBy instanceof RegistryCleanerError
@@ -127,87 +127,44 @@ async function repositoriesInScope(
 }
 
 /**
- * One repository's entry in the report: pruned, or failed with the reason. An error about this
+ * One repository's entry in the report: swept, or failed with the reason. An error about this
  * repository fails it alone; one that every later request would meet too stops the sweep.
  */
-async function sweepRepository(run: PolicyRun, repository: Repository, stop: Stop): Promise<RepositoryEntry> {
-  const projectPath = projectPathOf(repository);
-  if (stop.error) {
-    return failedRepositoryEntry(run.policy.name, repository, projectPath, `not read: ${stop.error.message}`);
-  }
+async function sweepRepository(sweep: Sweep, repository: Repository): Promise<RepositoryEntry> {
+  const { policy } = sweep;
+  if (sweep.stoppedBy)
+    return failedRepositoryEntry(policy.name, repository, `not read: ${sweep.stoppedBy.message}`);
   try {
-    const pruned = await pruneRepository(run, repository);
-    stop.error ??= pruned.stoppedBy;
-    return pruned.entry;
+    return await readPlanExecute(sweep, repository);
   } catch (error) {
     if (!(error instanceof RegistryCleanerError)) throw error;
-    if (error instanceof AuthError || error instanceof GitLabUnavailableError) stop.error ??= error;
-    return failedRepositoryEntry(run.policy.name, repository, projectPath, error.message);
+    if (endsRun(error)) sweep.stoppedBy ??= error;
+    return failedRepositoryEntry(policy.name, repository, error.message);
   }
 }
 
-/** Read → plan → delete (unless --dry-run), for one repository. */
-async function pruneRepository(
-  run: PolicyRun,
-  repository: Repository,
-): Promise<{ entry: RepositoryEntry; stoppedBy?: Error }> {
-  const { api, options, policy, now, progress } = run;
-  const { rules } = policy;
-  const branches = rules.staleBranches ? await run.branchesOf(repository.projectId) : undefined;
-  // Details (push times) only for names the name rules leave open, and only if an age rule needs them.
-  const undecidedByName = (name: string) => keptByName(name, rules, branches) === undefined;
-  const read = await readTags(api, repository, {
-    needsDetails: (name) => needsPushTimes(rules) && undecidedByName(name),
-    ...(rules.olderThanMs === undefined
-      ? {}
-      : {
-          ageWindow: {
-            cutoff: new Date(now.getTime() - rules.olderThanMs),
-            ...(rules.keepLatest === undefined ? {} : { keepLatest: rules.keepLatest }),
-            isEligible: undecidedByName,
-          },
-        }),
-    concurrency: options.connection.concurrency,
+/** Read → plan → execute (unless --dry-run), for one repository. */
+async function readPlanExecute(sweep: Sweep, repository: Repository): Promise<RepositoryEntry> {
+  const { api, options, policy, now, progress } = sweep;
+  const { concurrency } = options.connection;
+  const facts = await projectFacts(sweep, repository.projectId);
+  const inventory = await readInventory(api, repository, readStrategy(policy.rules, facts, now), concurrency);
+  const plan = planRepository({ policy: policy.name, inventory, rules: policy.rules, facts, now });
+  progress.update({ tagsRead: inventory.tags.length, planned: plan.deletions.length });
+  if (options.dryRun) return repositoryEntry(plan, undefined, now);
+
+  const execution = await executeRepositoryPlan(api, plan, concurrency);
+  if (execution.stoppedBy) sweep.stoppedBy ??= execution.stoppedBy;
+  progress.update({
+    deleted: execution.results.filter((r) => r.outcome === 'deleted').length,
+    failed: execution.results.filter((r) => r.outcome === 'failed' || r.outcome === 'forbidden').length,
   });
-  const decisions = planRepository(read.tags, rules, now, branches, { allRead: read.allRead });
-  const doomed = decisions
-    .filter((decision) => decision.action === 'delete')
-    .map((decision) => decision.tag.name);
-  progress.update({ tagsRead: read.tags.length, planned: doomed.length });
-
-  let results: TagResult[] | undefined;
-  let stoppedBy: Error | undefined;
-  if (!options.dryRun) {
-    const execution = await deletePlannedTags(api, repository, doomed, options.connection.concurrency);
-    results = execution.results;
-    stoppedBy = execution.stoppedBy;
-    progress.update({
-      deleted: results.filter((r) => r.outcome === 'deleted').length,
-      failed: results.filter((r) => r.outcome === 'failed' || r.outcome === 'forbidden').length,
-    });
-  }
-  const projectPath = projectPathOf(repository);
-  const entry = repositoryEntry(policy.name, repository, projectPath, decisions, results, now, read.allRead);
-  return stoppedBy ? { entry, stoppedBy } : { entry };
+  return repositoryEntry(plan, execution, now);
 }
 
-/** Reads each project's branches once, however many of its repositories ask. */
-function branchReader(api: GitLabApi): (projectId: number) => Promise<BranchContext> {
-  const read = new Map<number, Promise<BranchContext>>();
-  return (projectId) => {
-    let context = read.get(projectId);
-    if (!context) {
-      context = readBranchContext(api, projectId);
-      read.set(projectId, context);
-    }
-    return context;
-  };
-}
-
-async function readBranchContext(api: GitLabApi, projectId: number): Promise<BranchContext> {
-  const [project, live] = await Promise.all([
-    getProject(api, { id: projectId }),
-    listLiveBranches(api, projectId),
-  ]);
-  return branchContext([...live.branches, ...live.openMergeRequestSources], project.defaultBranch);
+async function projectFacts(sweep: Sweep, projectId: number): Promise<ProjectFacts> {
+  const needed = factsNeeded(sweep.policy.rules);
+  if (!needed.branches) return {};
+  const live = await sweep.facts.liveBranches(projectId);
+  return { branches: branchContext(live.names, live.defaultBranch) };
 }

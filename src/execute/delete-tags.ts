@@ -3,20 +3,13 @@
 // registries), so refusals are settled against the tag list before anything is called "absent".
 
 import { mapConcurrent } from '../concurrency.ts';
-import { AuthError, GitLabUnavailableError, RegistryCleanerError } from '../errors.ts';
+import { AuthError, endsRun, RegistryCleanerError } from '../errors.ts';
 import type { GitLabApi } from '../gitlab/api.ts';
 import { type DeleteAnswer, deleteTag, isTagListed } from '../gitlab/tags.ts';
-import { ALREADY_GONE, type TagResult } from '../model.ts';
-import type { DeleteTarget } from '../plan/targets.ts';
+import { ALREADY_GONE, type DeleteTarget, type Execution, type TagResult } from '../model.ts';
 
 export const PROTECTED_REASON =
   "protected by a tag protection rule above this token's role (GitLab: cannot delete protected tag(s))";
-
-export interface Execution {
-  results: TagResult[];
-  /** set when the run had to stop (credentials refused, GitLab unreachable); later targets were not tried */
-  stoppedBy?: Error;
-}
 
 export async function executeDeletes(
   api: GitLabApi,
@@ -37,7 +30,7 @@ export async function executeDeletes(
     } catch (error) {
       if (!(error instanceof RegistryCleanerError)) throw error;
       // Credentials refused or GitLab gone: every other target would fail the same way.
-      if (error instanceof AuthError || error instanceof GitLabUnavailableError) stoppedBy ??= error;
+      if (endsRun(error)) stoppedBy ??= error;
       // Anything else (an unexpected answer about this one tag) fails this tag only.
       return {
         ...base(target),
@@ -47,21 +40,6 @@ export async function executeDeletes(
     }
   });
   return stoppedBy ? { results, stoppedBy } : { results };
-}
-
-/**
- * A dry run's execution: which targets exist (and would be deleted) and which are already gone.
- * Deletes nothing; an error ends the check.
- */
-export async function checkTargets(
-  api: GitLabApi,
-  targets: readonly DeleteTarget[],
-  concurrency: number,
-): Promise<TagResult[]> {
-  return mapConcurrent(targets, concurrency, async (target) => ({
-    ...base(target),
-    outcome: (await isTagListed(api, target.repository, target.tag)) ? 'planned' : 'absent',
-  }));
 }
 
 function base(target: DeleteTarget): Pick<TagResult, 'repository' | 'tag'> {

@@ -1,4 +1,4 @@
-// Deletes exactly the tags one repository's plan names. With a personal/project/group token:
+// Deletes exactly the tags one repository's plan names (plan.deletions). With a personal/project/group token:
 // GraphQL batches (100 tags a request); any name GitLab does not confirm is settled one by one over
 // REST, which answers per tag. With a CI job token: REST single deletes (its only way).
 
@@ -6,15 +6,15 @@ import { AuthError, RegistryCleanerError } from '../errors.ts';
 import type { GitLabApi } from '../gitlab/api.ts';
 import { type BatchAnswer, destroyTags } from '../gitlab/deletion.ts';
 import { PROTECTED_TAGS } from '../gitlab/failures.ts';
-import type { Repository, TagResult } from '../model.ts';
-import { type Execution, executeDeletes, PROTECTED_REASON } from './delete-tags.ts';
+import type { Execution, Repository, RepositoryPlan, TagResult } from '../model.ts';
+import { executeDeletes, PROTECTED_REASON } from './delete-tags.ts';
 
-export async function deletePlannedTags(
+export async function executeRepositoryPlan(
   api: GitLabApi,
-  repository: Repository,
-  names: readonly string[],
+  plan: RepositoryPlan,
   concurrency: number,
 ): Promise<Execution> {
+  const { repository, deletions: names } = plan;
   if (names.length === 0) return { results: [] };
   const targets = (list: readonly string[]) => list.map((tag) => ({ repository, tag }));
   if (api.credential.kind === 'job') return executeDeletes(api, targets(names), concurrency);

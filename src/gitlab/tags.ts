@@ -1,10 +1,12 @@
 // Tag reads and single-tag deletes over REST (the only way a CI job token may delete).
 // Semantics of every status per ../shared/gitlab-api.md §2.5–2.7.
 
-import type { Repository, Tag } from '../model.ts';
+import { mapConcurrent } from '../concurrency.ts';
+import type { DeleteTarget, Repository, Tag } from '../model.ts';
 import type { GitLabApi } from './api.ts';
 import { errorFor, gitlabMessage, JOB_TOKEN_OTHER_PROJECT, PROTECTED_TAGS } from './failures.ts';
 import { MAX_OFFSET_PAGE_SIZE, pages } from './pagination.ts';
+import { tagFromDetails, tagNameOf } from './tag-json.ts';
 import { byteCompare, precedingTagName } from './tag-order.ts';
 
 /** What GitLab answered to DELETE …/tags/:tag_name, before anyone interprets it. */
@@ -102,7 +104,7 @@ export async function isTagListed(api: GitLabApi, repository: Repository, tag: s
   const keysetAnswered =
     response.status === 200 && Array.isArray(response.json) && !response.headers['x-page'];
   if (keysetAnswered) {
-    const names = (response.json as { name?: unknown }[]).map((item) => String(item?.name));
+    const names = (response.json as unknown[]).map(tagNameOf);
     if (names.includes(tag)) return true;
     // Trust "absent" only if the page is in the byte order the probe relies on.
     const ordered = names.every(
@@ -113,7 +115,7 @@ export async function isTagListed(api: GitLabApi, repository: Repository, tag: s
   }
   const offset = api.url(tagsPath(repository), { per_page: MAX_OFFSET_PAGE_SIZE });
   for await (const page of pages(api, offset, { label: 'listTags', action })) {
-    if (page.some((item) => (item as { name?: unknown })?.name === tag)) return true;
+    if (page.some((item) => tagNameOf(item) === tag)) return true;
   }
   return false;
 }
@@ -136,15 +138,17 @@ export async function getTagDetails(
   });
   if (response.status === 404 && !/project not found/i.test(gitlabMessage(response))) return undefined;
   if (response.status !== 200) throw errorFor(response, api.credential, action);
-  const raw = response.json as Record<string, unknown>;
-  const createdAt = typeof raw.created_at === 'string' ? new Date(raw.created_at) : undefined;
-  const size = typeof raw.total_size === 'number' ? raw.total_size : undefined;
-  return {
-    name: tag,
-    ...(typeof raw.digest === 'string' ? { digest: raw.digest } : {}),
-    ...(createdAt && !Number.isNaN(createdAt.getTime())
-      ? { pushedAt: createdAt, pushedAtSource: 'created_at' as const }
-      : {}),
-    ...(size === undefined ? {} : { sizeBytes: size }),
-  };
+  return tagFromDetails(tag, response.json);
+}
+
+/** The targets not listed in their repository: what a dry run reports as already gone. */
+export async function unlistedTargets(
+  api: GitLabApi,
+  targets: readonly DeleteTarget[],
+  concurrency: number,
+): Promise<DeleteTarget[]> {
+  const listed = await mapConcurrent(targets, concurrency, (target) =>
+    isTagListed(api, target.repository, target.tag),
+  );
+  return targets.filter((_, i) => !listed[i]);
 }

@@ -4,7 +4,7 @@
 import { UsageError } from '../errors.ts';
 import { type ProjectRef, TAG_NAME } from '../model.ts';
 import { compileGlob } from '../plan/glob.ts';
-import { LATEST } from '../plan/retention.ts';
+import { LATEST } from '../plan/rules.ts';
 import type { RepositorySelection } from '../plan/targets.ts';
 import { type Connection, checkJobTokenScope, resolveConnection } from './connection.ts';
 import { type OutputOptions, resolveOutput } from './output.ts';

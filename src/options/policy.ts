@@ -5,7 +5,7 @@ import type { GroupRef, ProjectRef } from '../model.ts';
 import { parseDuration } from '../plan/duration.ts';
 import { compileGlob, type RepositoryGlob } from '../plan/glob.ts';
 import { compileTagPattern, type TagPattern } from '../plan/regex.ts';
-import type { RetentionRules } from '../plan/retention.ts';
+import type { RetentionRules } from '../plan/rules.ts';
 import { parseGroupRef, parseProjectRef } from './refs.ts';
 
 export interface Policy {

@@ -1,7 +1,7 @@
 // --stale-branches: which tag names belong to a live branch. Review images are tagged with
 // $CI_COMMIT_REF_SLUG, so a tag is a branch's when it is that branch's slug. Pure.
 
-import type { BranchContext } from './retention.ts';
+import type { BranchContext } from './rules.ts';
 import { refSlug } from './slug.ts';
 
 /**

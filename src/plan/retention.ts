@@ -1,6 +1,6 @@
-// prune's decision, one repository at a time: for every tag, keep or delete, and the rule that
-// decided. Pure: tags, rules, branches and "now" in; decisions out. The README lists the same
-// steps in the same order.
+// prune's decision for one repository: for every tag read, keep or delete, and the rule that
+// decided. Pure: the inventory, rules, project facts and "now" in; a RepositoryPlan out. The README
+// lists the same steps in the same order.
 //
 //   1. `latest` is kept.
 //   2. A tag matching a --keep regex is kept.
@@ -13,83 +13,31 @@
 //   7. --older-than d: a tag pushed at or after now − d is kept.
 //   8. Everything else is deleted.
 
-import type { Tag } from '../model.ts';
+import type { Decision, DeleteRule, Inventory, KeepRule, RepositoryPlan, Tag } from '../model.ts';
 import { formatDuration } from './duration.ts';
-import type { TagPattern } from './regex.ts';
+import { keptByName, nameReason, type ProjectFacts, type RetentionRules, usesAge } from './rules.ts';
 
-export interface RetentionRules {
-  match?: TagPattern;
-  keep: readonly TagPattern[];
-  keepLatest?: number;
-  olderThanMs?: number;
-  staleBranches: boolean;
+export interface PlanInput {
+  policy: string;
+  inventory: Inventory;
+  rules: RetentionRules;
+  facts: ProjectFacts;
+  now: Date;
 }
 
-export interface BranchContext {
-  /** slug → a branch (or open merge request source branch) it belongs to */
-  liveSlugs: ReadonlyMap<string, string>;
-  defaultBranchSlug?: string;
-}
-
-/** Steps 1–4: the keep rules that decide from the name alone. */
-export type NameRule = 'latest' | 'keep' | 'not-matched' | 'default-branch' | 'live-branch';
-export type KeepRule = NameRule | 'unknown-age' | 'keep-latest' | 'younger';
-export type DeleteRule = 'older-than' | 'beyond-keep-latest' | 'stale-branch';
-
-export interface Decision {
-  tag: Tag;
-  action: 'keep' | 'delete';
-  /** for a keep, the step that kept it; for a delete, the last rule that let it go */
-  rule: KeepRule | DeleteRule;
-  /** for people: "pushed 21d ago, older than 14d; not among the 5 latest" */
-  because: string;
-}
-
-export const LATEST = 'latest';
-
-export function needsPushTimes(rules: RetentionRules): boolean {
-  return rules.keepLatest !== undefined || rules.olderThanMs !== undefined;
-}
-
-/** Steps 1–4: the rules that decide from the name alone; undefined when the name leaves it open. */
-export function keptByName(
-  name: string,
-  rules: RetentionRules,
-  branches: BranchContext | undefined,
-): NameRule | undefined {
-  if (name === LATEST) return 'latest';
-  if (rules.keep.some((pattern) => pattern.test(name))) return 'keep';
-  if (rules.match && !rules.match.test(name)) return 'not-matched';
-  if (rules.staleBranches && branches) {
-    if (name === branches.defaultBranchSlug) return 'default-branch';
-    if (branches.liveSlugs.has(name)) return 'live-branch';
-  }
-  return undefined;
-}
-
-/**
- * @param read.allRead false when tags younger than the --older-than cut-off were not read (they
- *   are kept either way); ranks beyond --keep-latest are then lower bounds and are not shown.
- */
-export function planRepository(
-  tags: readonly Tag[],
-  rules: RetentionRules,
-  now: Date,
-  branches?: BranchContext,
-  read: { allRead: boolean } = { allRead: true },
-): Decision[] {
+export function planRepository({ policy, inventory, rules, facts, now }: PlanInput): RepositoryPlan {
   const decisions = new Map<string, Decision>();
   const keep = (tag: Tag, rule: KeepRule, because: string) =>
     decisions.set(tag.name, { tag, action: 'keep', rule, because });
 
   let eligible: Tag[] = [];
-  for (const tag of tags) {
-    const rule = keptByName(tag.name, rules, branches);
-    if (rule) keep(tag, rule, nameReason(rule, tag.name, rules, branches));
+  for (const tag of inventory.tags) {
+    const rule = keptByName(tag.name, rules, facts);
+    if (rule) keep(tag, rule, nameReason(rule, tag.name, rules, facts));
     else eligible.push(tag);
   }
 
-  if (needsPushTimes(rules)) {
+  if (usesAge(rules)) {
     const dated: Tag[] = [];
     for (const tag of eligible) {
       if (tag.pushedAt) dated.push(tag);
@@ -100,8 +48,7 @@ export function planRepository(
 
   const rank = new Map<string, number>();
   if (rules.keepLatest !== undefined) {
-    // Newest first; equal times by name, so the plan is the same on every run.
-    eligible.sort((a, b) => b.pushedAt!.getTime() - a.pushedAt!.getTime() || (a.name < b.name ? -1 : 1));
+    eligible.sort(newestFirst);
     for (const [index, tag] of eligible.entries()) rank.set(tag.name, index + 1);
     for (const tag of eligible.slice(0, rules.keepLatest)) {
       keep(tag, 'keep-latest', `among the ${rules.keepLatest} latest (#${rank.get(tag.name)})`);
@@ -115,12 +62,12 @@ export function planRepository(
     if (rules.staleBranches) reasons.push('no branch or open merge request has this slug');
     if (rules.keepLatest !== undefined) {
       rule = 'beyond-keep-latest';
-      reasons.push(
-        `not among the ${rules.keepLatest} latest${read.allRead ? ` (#${rank.get(tag.name)})` : ''}`,
-      );
+      // Ranks are exact only when every tag was read.
+      const shownRank = inventory.complete ? ` (#${rank.get(tag.name)})` : '';
+      reasons.push(`not among the ${rules.keepLatest} latest${shownRank}`);
     }
     if (rules.olderThanMs !== undefined) {
-      const age = now.getTime() - tag.pushedAt!.getTime();
+      const age = now.getTime() - (tag.pushedAt as Date).getTime();
       if (age <= rules.olderThanMs) {
         keep(tag, 'younger', `${describePush(age)}, within ${formatDuration(rules.olderThanMs)}`);
         continue;
@@ -131,24 +78,24 @@ export function planRepository(
     decisions.set(tag.name, { tag, action: 'delete', rule, because: reasons.join('; ') });
   }
 
-  return [...decisions.values()].sort((a, b) =>
-    a.tag.name < b.tag.name ? -1 : a.tag.name > b.tag.name ? 1 : 0,
-  );
+  const sorted = [...decisions.values()].sort((a, b) => byName(a.tag.name, b.tag.name));
+  return {
+    policy,
+    repository: inventory.repository,
+    ...(inventory.times ? { times: inventory.times } : {}),
+    complete: inventory.complete,
+    decisions: sorted,
+    deletions: sorted.filter((decision) => decision.action === 'delete').map((decision) => decision.tag.name),
+  };
 }
 
-function nameReason(rule: NameRule, name: string, rules: RetentionRules, branches?: BranchContext): string {
-  switch (rule) {
-    case 'latest':
-      return "'latest' is always kept";
-    case 'keep':
-      return `matches --keep ${rules.keep.find((pattern) => pattern.test(name))?.source}`;
-    case 'not-matched':
-      return `does not match --match ${rules.match?.source}`;
-    case 'default-branch':
-      return 'slug of the default branch';
-    case 'live-branch':
-      return `slug of branch ${branches?.liveSlugs.get(name)}`;
-  }
+/** Newest first; equal times by name, so the plan is the same on every run. */
+export function newestFirst(a: Tag, b: Tag): number {
+  return (b.pushedAt as Date).getTime() - (a.pushedAt as Date).getTime() || byName(a.name, b.name);
+}
+
+function byName(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**
@@ -166,51 +113,4 @@ function describeAge(ms: number): string {
   const hours = Math.floor(minutes / 60);
   if (hours < 48) return `${hours}h`;
   return `${Math.floor(hours / 24)}d`;
-}
-
-/**
- * Bytes the registry's garbage collection can free: images (digests) none of whose tags survive.
- * Deleting one of several tags on a digest frees nothing while another stays.
- */
-export function reclaimableBytes(
-  tags: readonly Tag[],
-  isGone: (name: string) => boolean,
-): { bytes: number; digests: number; unknownSize: number } {
-  const byDigest = new Map<string, { size?: number; survivors: number }>();
-  for (const tag of tags) {
-    if (!tag.digest) continue;
-    const entry = byDigest.get(tag.digest) ?? { survivors: 0 };
-    if (tag.sizeBytes !== undefined) entry.size = tag.sizeBytes;
-    if (!isGone(tag.name)) entry.survivors++;
-    byDigest.set(tag.digest, entry);
-  }
-  let bytes = 0;
-  let digests = 0;
-  let unknownSize = 0;
-  for (const entry of byDigest.values()) {
-    if (entry.survivors > 0) continue;
-    digests++;
-    if (entry.size === undefined) unknownSize++;
-    else bytes += entry.size;
-  }
-  return { bytes, digests, unknownSize };
-}
-
-/** Tags to delete whose image another, kept tag still uses: deleting them frees nothing. */
-export function sharedWithKept(decisions: readonly Decision[]): Map<string, string[]> {
-  const keptByDigest = new Map<string, string[]>();
-  for (const decision of decisions) {
-    if (decision.action !== 'keep' || !decision.tag.digest) continue;
-    keptByDigest.set(decision.tag.digest, [
-      ...(keptByDigest.get(decision.tag.digest) ?? []),
-      decision.tag.name,
-    ]);
-  }
-  const shared = new Map<string, string[]>();
-  for (const decision of decisions) {
-    const kept =
-      decision.action === 'delete' && decision.tag.digest ? keptByDigest.get(decision.tag.digest) : undefined;
-    if (kept) shared.set(decision.tag.name, kept);
-  }
-  return shared;
 }

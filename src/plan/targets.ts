@@ -1,29 +1,21 @@
 // delete-tag's plan: which (repository, tag) pairs to delete. Pure.
 
-import type { Repository } from '../model.ts';
+import type { DeleteTagPlan, DeleteTarget, Repository } from '../model.ts';
 import type { RepositoryGlob } from './glob.ts';
 
 /** Which of the project's repositories delete-tag works on. */
 export type RepositorySelection = { kind: 'all' } | { kind: 'globs'; globs: RepositoryGlob[] };
 
-export interface DeleteTarget {
-  repository: Repository;
-  tag: string;
-}
-
-export interface TargetSelection {
-  targets: DeleteTarget[];
-  /** repositories the selection matched, in GitLab's order */
-  repositories: Repository[];
-  /** globs that matched no repository (worth a note: a typo, or an image never pushed) */
-  unmatchedGlobs: string[];
-}
-
-export function selectDeleteTargets(
+/**
+ * Every selected repository × every tag asked for. `absent` holds the pairs a dry run found not
+ * listed (a real run does not read first: GitLab's answer to the DELETE tells, see execute/).
+ */
+export function planDeleteTag(
   repositories: readonly Repository[],
   selection: RepositorySelection,
   tags: readonly string[],
-): TargetSelection {
+  absent: readonly DeleteTarget[] = [],
+): DeleteTagPlan {
   let chosen: Repository[];
   const unmatchedGlobs: string[] = [];
   if (selection.kind === 'all') {
@@ -34,6 +26,17 @@ export function selectDeleteTargets(
       if (!repositories.some((repository) => glob.test(repository.name))) unmatchedGlobs.push(glob.pattern);
     }
   }
-  const targets = chosen.flatMap((repository) => tags.map((tag) => ({ repository, tag })));
-  return { targets, repositories: chosen, unmatchedGlobs };
+  const gone = new Set(absent.map(targetKey));
+  const candidates = chosen.flatMap((repository) => tags.map((tag) => ({ repository, tag })));
+  return {
+    tags,
+    repositories: chosen,
+    targets: candidates.filter((target) => !gone.has(targetKey(target))),
+    absent: candidates.filter((target) => gone.has(targetKey(target))),
+    unmatchedGlobs,
+  };
+}
+
+function targetKey(target: DeleteTarget): string {
+  return `${target.repository.id}:${target.tag}`;
 }

@@ -4,12 +4,11 @@
 import type { ExitCode } from '../errors.ts';
 import type { RequestStatistics } from '../gitlab/http.ts';
 import type { Io } from '../io.ts';
-import type { Outcome, ProjectRef, TagResult } from '../model.ts';
-import { ALREADY_GONE, OUTCOMES } from '../model.ts';
+import type { DeleteTagPlan, Execution, Outcome, TagResult } from '../model.ts';
+import { ALREADY_GONE, refKey } from '../model.ts';
 import type { DeleteTagOptions } from '../options/delete-tag.ts';
 import type { OutputOptions } from '../options/output.ts';
 import { projectPathOf } from '../plan/scope.ts';
-import type { TargetSelection } from '../plan/targets.ts';
 import { VERSION } from '../version.ts';
 import { REPORT_VERSION, type RequestCounts, requestCounts } from './common.ts';
 import type { Colors, Console } from './console.ts';
@@ -21,8 +20,9 @@ import {
   writeDotenv,
 } from './gitlab-artifacts.ts';
 import { type Redact, writeWholeFile } from './json-stream.ts';
+import { countOutcomes, isProblem, OUTCOME_STYLE, type OutcomeCounts, paintOutcome } from './outcomes.ts';
 
-export type Totals = Record<Outcome, number>;
+export type Totals = OutcomeCounts;
 
 export interface DeleteTagReport {
   version: typeof REPORT_VERSION;
@@ -57,13 +57,13 @@ export interface ResultEntry {
   httpStatus?: number;
 }
 
-/** What a run knows at its end; `selection` is undefined when the repositories could not be read. */
+/** What a run knows at its end; `plan` is undefined when the repositories could not be read. */
 export interface DeleteTagRun {
   options: DeleteTagOptions;
   startedAt: Date;
   finishedAt: Date;
   exitCode: ExitCode;
-  selection: TargetSelection | undefined;
+  plan: DeleteTagPlan | undefined;
   results: readonly TagResult[];
   statistics: RequestStatistics;
   error: Error | undefined;
@@ -78,18 +78,38 @@ export function deleteTagReport(run: DeleteTagRun): DeleteTagReport {
     command: 'delete-tag',
     dryRun: options.dryRun,
     gitlabUrl: options.connection.restUrl,
-    project: projectLabel(options.project),
+    project: refKey(options.project),
     tags: options.tags,
     startedAt: run.startedAt.toISOString(),
     finishedAt: run.finishedAt.toISOString(),
     exitCode: run.exitCode,
     totals: countOutcomes(run.results),
     results: run.results.map(toResultEntry),
-    unmatchedRepositories: run.selection?.unmatchedGlobs ?? [],
+    unmatchedRepositories: run.plan?.unmatchedGlobs ?? [],
     requests: requestCounts(run.statistics),
     warnings: options.warnings,
     ...(run.error ? { error: run.error.message } : {}),
   };
+}
+
+/**
+ * A result per target: what the execution did, or in a dry run what the plan says (planned, or
+ * already gone), in the order of the repositories and the tags asked for.
+ */
+export function resultsOf(plan: DeleteTagPlan | undefined, execution: Execution | undefined): TagResult[] {
+  if (execution) return execution.results;
+  if (!plan) return [];
+  const results: TagResult[] = [
+    ...plan.targets.map((target) => ({ ...target, outcome: 'planned' as const })),
+    ...plan.absent.map((target) => ({ ...target, outcome: 'absent' as const })),
+  ];
+  const repositoryOrder = new Map(plan.repositories.map((repository, i) => [repository.id, i]));
+  const tagOrder = new Map(plan.tags.map((tag, i) => [tag, i]));
+  return results.sort(
+    (a, b) =>
+      (repositoryOrder.get(a.repository.id) ?? 0) - (repositoryOrder.get(b.repository.id) ?? 0) ||
+      (tagOrder.get(a.tag) ?? 0) - (tagOrder.get(b.tag) ?? 0),
+  );
 }
 
 /**
@@ -99,24 +119,18 @@ export function deleteTagReport(run: DeleteTagRun): DeleteTagReport {
 export function writeDeleteTagReport(
   report: DeleteTagReport,
   output: OutputOptions,
-  selection: TargetSelection | undefined,
+  plan: DeleteTagPlan | undefined,
   console: Console,
   io: Pick<Io, 'stdout' | 'redact'>,
 ): void {
   const json = `${JSON.stringify(report, null, 2)}\n`;
   if (output.reportFile) writeWholeFile(output.reportFile, json, io.redact);
-  const firstRepository = selection?.repositories[0];
+  const firstRepository = plan?.repositories[0];
   const projectPath = firstRepository ? projectPathOf(firstRepository) : undefined;
   writeDeleteTagArtifacts(output, report, projectPath, io.redact);
   if (output.format === 'json') io.stdout.write(json);
-  else if (selection)
+  else if (plan)
     for (const line of renderDeleteTagText(report, console.colors, output.quiet)) console.out(line);
-}
-
-export function countOutcomes(results: readonly Pick<TagResult, 'outcome'>[]): Totals {
-  const totals = Object.fromEntries(OUTCOMES.map((outcome) => [outcome, 0])) as Totals;
-  for (const result of results) totals[result.outcome]++;
-  return totals;
 }
 
 function toResultEntry(result: TagResult): ResultEntry {
@@ -131,35 +145,21 @@ function toResultEntry(result: TagResult): ResultEntry {
   };
 }
 
-function projectLabel(project: ProjectRef): string | number {
-  return 'id' in project ? project.id : project.path;
-}
-
-const OUTCOME_STYLE: Record<Outcome, { label: string; color: keyof Colors }> = {
-  planned: { label: 'would delete', color: 'cyan' },
-  deleted: { label: 'deleted', color: 'green' },
-  absent: { label: ALREADY_GONE, color: 'dim' },
-  protected: { label: 'protected', color: 'yellow' },
-  forbidden: { label: 'forbidden', color: 'red' },
-  failed: { label: 'failed', color: 'red' },
-};
-
-const PROBLEMS: ReadonlySet<Outcome> = new Set(['protected', 'forbidden', 'failed']);
+const AS_ASKED = { protectedFails: true };
 
 function renderDeleteTagText(report: DeleteTagReport, colors: Colors, quiet: boolean): string[] {
   const lines: string[] = [];
   const width = Math.max(...report.results.map((r) => `${r.repository}:${r.tag}`.length), 0);
   for (const entry of report.results) {
-    if (quiet && !PROBLEMS.has(entry.outcome)) continue;
+    if (quiet && !isProblem(entry.outcome, AS_ASKED)) continue;
     const style = OUTCOME_STYLE[entry.outcome];
-    const paint = colors[style.color] as (text: string) => string;
     const name = `${entry.repository}:${entry.tag}`;
     // A reason that only repeats the label ('already gone') is left out.
     const reason =
       entry.reason && entry.outcome !== 'deleted' && entry.reason !== style.label
         ? `${' '.repeat(width - name.length)}  ${colors.dim(entry.reason)}`
         : '';
-    lines.push(`  ${paint(style.label.padEnd(12))} ${name}${reason}`);
+    lines.push(`  ${paintOutcome(entry.outcome, colors, style.label.padEnd(12))} ${name}${reason}`);
   }
   for (const glob of report.unmatchedRepositories) {
     if (!quiet) lines.push(`  ${colors.dim(`no repository matches '${glob}'`)}`);
@@ -225,7 +225,9 @@ function writeDeleteTagArtifacts(
       redact,
     );
     for (const entry of report.results) {
-      const problem = PROBLEMS.has(entry.outcome) ? `${entry.outcome}: ${entry.reason ?? ''}` : undefined;
+      const problem = isProblem(entry.outcome, AS_ASKED)
+        ? `${entry.outcome}: ${entry.reason ?? ''}`
+        : undefined;
       junit.add({ suite: entry.repository, name: entry.tag, ...(problem ? { failure: problem } : {}) });
     }
     if (report.error) junit.add({ suite: 'registry-cleaner', name: 'run', failure: report.error });

@@ -11,7 +11,7 @@ import {
   writeDotenv,
 } from './gitlab-artifacts.ts';
 import type { Redact } from './json-stream.ts';
-import type { PruneTotals, RepositoryEntry } from './prune.ts';
+import type { PruneTotals, RepositoryEntry } from './prune-entry.ts';
 
 export class PruneArtifacts {
   private readonly output: OutputOptions;

@@ -6,15 +6,8 @@ import type { PruneOptions } from '../options/prune.ts';
 import { projectPathOf } from '../plan/scope.ts';
 import type { Console } from './console.ts';
 import { formatBytes } from './format.ts';
-import {
-  addTotals,
-  emptyTotals,
-  type PruneTotals,
-  type RepositoryEntry,
-  renderRepository,
-  renderSummaryTable,
-  SUMMARY_ROWS,
-} from './prune.ts';
+import { addTotals, emptyTotals, type PruneTotals, type RepositoryEntry } from './prune-entry.ts';
+import { renderRepository, renderSummaryTable, SUMMARY_ROWS } from './prune-render.ts';
 import { sectionEnd, sectionStart } from './sections.ts';
 
 export class PruneTextReport {

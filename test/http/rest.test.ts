@@ -260,7 +260,6 @@ describe('getTagDetails', () => {
       name: 'v1',
       digest: 'sha256:abc',
       pushedAt: new Date('2019-01-06T16:49:51.272Z'),
-      pushedAtSource: 'created_at',
       sizeBytes: 350224384,
     });
     expect(await getTagDetails(api, repository(), 'gone')).toBeUndefined();

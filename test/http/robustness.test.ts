@@ -5,11 +5,11 @@ import { describe, expect, test } from 'vitest';
 import { mapConcurrent } from '../../src/concurrency.ts';
 import { GitLabResponseError } from '../../src/errors.ts';
 import { executeDeletes } from '../../src/execute/delete-tags.ts';
-import { deletePlannedTags } from '../../src/execute/prune-deletes.ts';
+import { executeRepositoryPlan } from '../../src/execute/prune-deletes.ts';
+import { readAllTagsGraphql, readTagsByTime } from '../../src/gitlab/graphql-tags.ts';
 import { listProjectRepositories } from '../../src/gitlab/repositories.ts';
-import { listTagsByAge, listTagsGraphql } from '../../src/gitlab/tag-listing.ts';
 import { isTagListed } from '../../src/gitlab/tags.ts';
-import { makeApi, ORIGIN, repository, useNock } from './support.ts';
+import { byAge, makeApi, ORIGIN, planDeleting, repository, useNock } from './support.ts';
 
 useNock();
 
@@ -64,7 +64,7 @@ describe('deletes', () => {
       .post(GRAPHQL)
       .reply(401, { message: '401 Unauthorized' });
     const { api } = makeApi();
-    const { results, stoppedBy } = await deletePlannedTags(api, repository(), names, 4);
+    const { results, stoppedBy } = await executeRepositoryPlan(api, planDeleting(names), 4);
     expect(stoppedBy).toBeDefined();
     expect(results).toHaveLength(120);
     expect(results.filter((r) => r.outcome === 'deleted')).toHaveLength(99);
@@ -81,7 +81,7 @@ describe('reads that must not pass for a short list', () => {
         errors: [{ message: 'registry unreachable' }],
       });
     const { api } = makeApi();
-    await expect(listTagsGraphql(api, repository())).rejects.toThrow(/registry unreachable/);
+    await expect(readAllTagsGraphql(api, repository())).rejects.toThrow(/registry unreachable/);
   });
 
   test('a keyset probe failing with anything but 405 is an error, not a full scan', async () => {
@@ -137,12 +137,8 @@ describe('reads that must not pass for a short list', () => {
         ),
       );
     const { api } = makeApi();
-    const read = await listTagsByAge(api, repository(), {
-      cutoff: new Date('2026-06-01T00:00:00Z'),
-      keepLatest: 2,
-      isEligible: () => true,
-    });
+    const read = await readTagsByTime(api, repository(), byAge('2026-06-01T00:00:00Z', 2));
     expect(read?.tags.map((t) => t.name).sort()).toEqual(['newest', 'old', 'tie-a', 'tie-b']);
-    expect(read?.allRead).toBe(true);
+    expect(read?.complete).toBe(true);
   });
 });

@@ -5,7 +5,8 @@ import { afterEach, beforeEach } from 'vitest';
 import { GitLabApi } from '../../src/gitlab/api.ts';
 import { GitLabHttp, type HttpOptions } from '../../src/gitlab/http.ts';
 import type { Timing } from '../../src/gitlab/pacing.ts';
-import type { Credential, Repository } from '../../src/model.ts';
+import type { Credential, ReadStrategy, Repository, RepositoryPlan } from '../../src/model.ts';
+import { readStrategy } from '../../src/plan/read-strategy.ts';
 
 export const ORIGIN = 'https://gitlab.test';
 export const API = `${ORIGIN}/gitlab/api/v4`;
@@ -70,6 +71,25 @@ export function repository(overrides: Partial<Repository> = {}): Repository {
     status: null,
     ...overrides,
   };
+}
+
+/** A plan of this repository that deletes exactly `names`. */
+export function planDeleting(names: readonly string[], of: Repository = repository()): RepositoryPlan {
+  return { policy: 'test', repository: of, complete: true, decisions: [], deletions: [...names] };
+}
+
+/**
+ * The read strategy of --older-than (cut-off at `cutoff`) with --keep-latest `keepLatest`, every
+ * name eligible: what prune asks the reader for.
+ */
+export function byAge(cutoff: string, keepLatest?: number): ReadStrategy {
+  const olderThanMs = 14 * 86_400_000;
+  const now = new Date(Date.parse(cutoff) + olderThanMs);
+  return readStrategy(
+    { keep: [], staleBranches: false, olderThanMs, ...(keepLatest === undefined ? {} : { keepLatest }) },
+    {},
+    now,
+  );
 }
 
 /** Real network off, no leftovers between tests, and every declared interceptor must be used. */

@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { describe, expect, test } from 'vitest';
-import { listTagsByAge } from '../../src/gitlab/tag-listing.ts';
-import { makeApi, ORIGIN, repository, useNock } from './support.ts';
+import { readTagsByTime } from '../../src/gitlab/graphql-tags.ts';
+import { byAge, makeApi, ORIGIN, repository, useNock } from './support.ts';
 
 useNock();
 
@@ -18,9 +18,9 @@ const page = (nodes: unknown[], endCursor: string | null = null) => ({
   },
 });
 const sortIs = (sort: string) => (body: { variables?: { sort?: string } }) => body.variables?.sort === sort;
-const window = { cutoff: new Date('2026-06-01T00:00:00Z'), keepLatest: 1, isEligible: () => true };
+const CUTOFF = '2026-06-01T00:00:00Z';
 
-describe('listTagsByAge', () => {
+describe('readTagsByTime', () => {
   test('reads newest first until keep-latest is covered, then oldest first up to the cut-off', async () => {
     nock(ORIGIN)
       .post('/gitlab/api/graphql', sortIs('PUBLISHED_AT_DESC'))
@@ -30,9 +30,9 @@ describe('listTagsByAge', () => {
       .post('/gitlab/api/graphql', sortIs('PUBLISHED_AT_ASC'))
       .reply(200, page([node('c', '2026-05-01T00:00:00Z'), node('young', '2026-07-01T00:00:00Z')], 'c3'));
     const { api } = makeApi();
-    const read = await listTagsByAge(api, repository(), window);
+    const read = await readTagsByTime(api, repository(), byAge(CUTOFF, 1));
     expect(read?.tags.map((t) => t.name)).toEqual(['new', 'a', 'b', 'c']);
-    expect(read?.allRead).toBe(false);
+    expect(read?.complete).toBe(false);
   });
 
   test('pages not in push-time order are never trusted: undefined, so the caller reads everything', async () => {
@@ -40,7 +40,7 @@ describe('listTagsByAge', () => {
       .post('/gitlab/api/graphql', sortIs('PUBLISHED_AT_DESC'))
       .reply(200, page([node('x', '2026-01-01T00:00:00Z'), node('y', '2026-09-01T00:00:00Z')]));
     const { api } = makeApi();
-    expect(await listTagsByAge(api, repository(), { ...window, keepLatest: 2 })).toBeUndefined();
+    expect(await readTagsByTime(api, repository(), byAge(CUTOFF, 2))).toBeUndefined();
   });
 
   test('a registry without publishedAt (legacy) is not sorted by push time: undefined', async () => {
@@ -48,6 +48,6 @@ describe('listTagsByAge', () => {
       .post('/gitlab/api/graphql', sortIs('PUBLISHED_AT_ASC'))
       .reply(200, page([node('x', null)]));
     const { api } = makeApi();
-    expect(await listTagsByAge(api, repository(), { ...window, keepLatest: 0 })).toBeUndefined();
+    expect(await readTagsByTime(api, repository(), byAge(CUTOFF))).toBeUndefined();
   });
 });

@@ -1,12 +1,7 @@
 import pc from 'picocolors';
 import { describe, expect, test } from 'vitest';
-import {
-  emptyTotals,
-  type RepositoryEntry,
-  renderRepository,
-  renderSummaryTable,
-  SUMMARY_ROWS,
-} from '../../src/report/prune.ts';
+import { emptyTotals, type RepositoryEntry } from '../../src/report/prune-entry.ts';
+import { renderRepository, renderSummaryTable, SUMMARY_ROWS } from '../../src/report/prune-render.ts';
 
 describe('the prune summary table', () => {
   test('fits on a screen: beyond SUMMARY_ROWS rows the smallest are folded into one', () => {

@@ -1,19 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import type { Tag } from '../../src/model.ts';
-import { type Decision, planRepository, reclaimableBytes, sharedWithKept } from '../../src/plan/retention.ts';
-import { DAY, NOW, pattern, rules, tag } from './builders.ts';
+import type { Decision, Tag } from '../../src/model.ts';
+import { reclaimableBytes, sharedWithKept } from '../../src/plan/reclaim.ts';
+import { DAY, decide, NOW, pattern, rules, tag } from './builders.ts';
 
 const deleted = (decisions: Decision[]) =>
   decisions.filter((d) => d.action === 'delete').map((d) => d.tag.name);
 
 describe('planRepository', () => {
   test('older-than keeps what is younger and deletes the rest, saying why', () => {
-    const plan = planRepository(
-      [tag('a', 20), tag('b', 10), tag('c', 14.5)],
-      rules({ olderThanMs: 14 * DAY }),
-      NOW,
-    );
+    const plan = decide([tag('a', 20), tag('b', 10), tag('c', 14.5)], rules({ olderThanMs: 14 * DAY }), NOW);
     expect(plan.map((d) => [d.tag.name, d.action, d.rule])).toEqual([
       ['a', 'delete', 'older-than'],
       ['b', 'keep', 'younger'],
@@ -23,7 +19,7 @@ describe('planRepository', () => {
   });
 
   test('a push time after now (clock skew) is kept as younger, and says so', () => {
-    const plan = planRepository([tag('skewed', -0.5)], rules({ olderThanMs: 14 * DAY }), NOW);
+    const plan = decide([tag('skewed', -0.5)], rules({ olderThanMs: 14 * DAY }), NOW);
     expect(plan[0]).toMatchObject({
       action: 'keep',
       rule: 'younger',
@@ -32,12 +28,12 @@ describe('planRepository', () => {
   });
 
   test('a tag pushed exactly at the cut-off is kept ("before now − duration" is deleted)', () => {
-    expect(deleted(planRepository([tag('edge', 14)], rules({ olderThanMs: 14 * DAY }), NOW))).toEqual([]);
+    expect(deleted(decide([tag('edge', 14)], rules({ olderThanMs: 14 * DAY }), NOW))).toEqual([]);
   });
 
   test('keep-latest keeps the n newest eligible tags; ties are broken by name', () => {
     const tags = [tag('a', 5), tag('b', 1), tag('c', 3), tag('d', 3), tag('e', 9)];
-    const plan = planRepository(tags, rules({ keepLatest: 2 }), NOW);
+    const plan = decide(tags, rules({ keepLatest: 2 }), NOW);
     expect(deleted(plan)).toEqual(['a', 'd', 'e']);
     expect(plan.find((d) => d.tag.name === 'c')).toMatchObject({
       rule: 'keep-latest',
@@ -52,7 +48,7 @@ describe('planRepository', () => {
       tag('v1.2.3-rc1', 90),
       tag('latest', 100),
     ];
-    const plan = planRepository(
+    const plan = decide(
       tags,
       rules({ olderThanMs: 14 * DAY, keepLatest: 5, keep: [pattern('v\\d+\\.\\d+\\.\\d+')] }),
       NOW,
@@ -61,7 +57,7 @@ describe('planRepository', () => {
   });
 
   test('match limits what is eligible; keep wins over match', () => {
-    const plan = planRepository(
+    const plan = decide(
       [tag('feature-a', 30), tag('main', 30), tag('feature-keep', 30)],
       rules({ olderThanMs: DAY, match: pattern('feature-.*'), keep: [pattern('.*-keep')] }),
       NOW,
@@ -72,7 +68,7 @@ describe('planRepository', () => {
   });
 
   test('regexes match the whole name, as GitLab anchors them', () => {
-    const plan = planRepository(
+    const plan = decide(
       [tag('xfeature-a', 30), tag('feature-a', 30)],
       rules({ olderThanMs: DAY, match: pattern('feature-a') }),
       NOW,
@@ -82,7 +78,7 @@ describe('planRepository', () => {
 
   test('stale branches: slugs of live branches, open merge requests and the default branch are kept', () => {
     const branches = { liveSlugs: new Map([['feature-login', 'feature/Login']]), defaultBranchSlug: 'main' };
-    const plan = planRepository(
+    const plan = decide(
       [tag('feature-login', 90), tag('feature-gone', 1), tag('main', 90), tag('latest', 90)],
       rules({ staleBranches: true }),
       NOW,
@@ -97,7 +93,7 @@ describe('planRepository', () => {
   });
 
   test('a tag without a push time is never deleted by age, and takes no keep-latest slot', () => {
-    const plan = planRepository(
+    const plan = decide(
       [tag('undated'), tag('old', 30), tag('older', 40)],
       rules({ keepLatest: 1, olderThanMs: DAY }),
       NOW,
@@ -107,7 +103,7 @@ describe('planRepository', () => {
   });
 
   test('without an age rule, dates are not needed', () => {
-    const plan = planRepository([tag('undated')], rules({ staleBranches: true }), NOW, {
+    const plan = decide([tag('undated')], rules({ staleBranches: true }), NOW, {
       liveSlugs: new Map(),
     });
     expect(deleted(plan)).toEqual(['undated']);
@@ -133,7 +129,7 @@ describe('digests', () => {
   });
 
   test('a deleted tag sharing its image with a kept one is pointed out', () => {
-    const plan = planRepository(tags, rules({ olderThanMs: 7 * DAY }), NOW);
+    const plan = decide(tags, rules({ olderThanMs: 7 * DAY }), NOW);
     expect(sharedWithKept(plan)).toEqual(new Map([['c', ['d']]]));
   });
 });
@@ -189,7 +185,7 @@ describe('policy properties', () => {
     fc.assert(
       fc.property(tagsArb, rulesArb, (tags, input) => {
         const r = toRules(input);
-        const plan = planRepository(tags, r, NOW);
+        const plan = decide(tags, r, NOW);
         const gone = new Set(deleted(plan));
         for (const t of tags) {
           if (t.name === 'latest' || r.keep.some((p) => p.test(t.name))) expect(gone.has(t.name)).toBe(false);
@@ -232,7 +228,7 @@ describe('policy properties', () => {
     fc.assert(
       fc.property(arrivals, rulesArb, ([tags, shuffled], input) => {
         const r = toRules(input);
-        expect(planRepository(shuffled, r, NOW)).toEqual(planRepository(tags, r, NOW));
+        expect(decide(shuffled, r, NOW)).toEqual(decide(tags, r, NOW));
       }),
       { numRuns: 300 },
     );
@@ -246,7 +242,7 @@ describe('policy properties', () => {
         fc.integer({ min: 1, max: 5 }),
         fc.integer({ min: 1, max: 30 }),
         (tags, input, moreKept, moreDays) => {
-          const base = new Set(deleted(planRepository(tags, toRules(input), NOW)));
+          const base = new Set(deleted(decide(tags, toRules(input), NOW)));
           const stricter: RulesInput[] = [
             { ...input, keepLatest: (input.keepLatest ?? 0) + moreKept },
             { ...input, olderDays: (input.olderDays ?? 0) + moreDays },
@@ -254,7 +250,7 @@ describe('policy properties', () => {
             ...(input.match === undefined ? [{ ...input, match: 'fix-.*' }] : []),
           ];
           for (const candidate of stricter) {
-            for (const name of deleted(planRepository(tags, toRules(candidate), NOW)))
+            for (const name of deleted(decide(tags, toRules(candidate), NOW)))
               expect(base.has(name)).toBe(true);
           }
         },

@@ -1,0 +1,40 @@
+// What the rules need to know about a project besides its tags, read once per project however many
+// of its repositories ask (a sweep reads repositories in parallel, so the read itself is shared).
+
+import type { GitLabApi } from './api.ts';
+import { getProject, listLiveBranches } from './scope.ts';
+
+export interface LiveBranches {
+  /** the project's branches, then the source branches of its open merge requests */
+  names: string[];
+  defaultBranch?: string;
+}
+
+export class ProjectFactsReader {
+  private readonly api: GitLabApi;
+  private readonly branches = new Map<number, Promise<LiveBranches>>();
+
+  constructor(api: GitLabApi) {
+    this.api = api;
+  }
+
+  liveBranches(projectId: number): Promise<LiveBranches> {
+    let read = this.branches.get(projectId);
+    if (!read) {
+      read = this.readLiveBranches(projectId);
+      this.branches.set(projectId, read);
+    }
+    return read;
+  }
+
+  private async readLiveBranches(projectId: number): Promise<LiveBranches> {
+    const [project, live] = await Promise.all([
+      getProject(this.api, { id: projectId }),
+      listLiveBranches(this.api, projectId),
+    ]);
+    return {
+      names: [...live.branches, ...live.openMergeRequestSources],
+      ...(project.defaultBranch ? { defaultBranch: project.defaultBranch } : {}),
+    };
+  }
+}

@@ -1,0 +1,65 @@
+// The retention rules of a prune policy and the project facts some of them need, and the rules
+// that decide from a tag's name alone (steps 1–4 of the README's list). Pure.
+
+import type { NameRule } from '../model.ts';
+import type { TagPattern } from './regex.ts';
+
+export interface RetentionRules {
+  match?: TagPattern;
+  keep: readonly TagPattern[];
+  keepLatest?: number;
+  olderThanMs?: number;
+  staleBranches: boolean;
+}
+
+/** What the rules need to know about a tag's project besides its tags. */
+export interface ProjectFacts {
+  /** with --stale-branches: the project's live branches */
+  branches?: BranchContext;
+}
+
+export interface BranchContext {
+  /** slug → a branch (or open merge request source branch) it belongs to */
+  liveSlugs: ReadonlyMap<string, string>;
+  defaultBranchSlug?: string;
+}
+
+export const LATEST = 'latest';
+
+/** Whether any rule looks at push times (and so whether tags without one must be kept). */
+export function usesAge(rules: RetentionRules): boolean {
+  return rules.keepLatest !== undefined || rules.olderThanMs !== undefined;
+}
+
+/** Which project facts the rules need read before planning. */
+export function factsNeeded(rules: RetentionRules): { branches: boolean } {
+  return { branches: rules.staleBranches };
+}
+
+/** Steps 1–4: the rules that decide from the name alone; undefined when the name leaves it open. */
+export function keptByName(name: string, rules: RetentionRules, facts: ProjectFacts): NameRule | undefined {
+  if (name === LATEST) return 'latest';
+  if (rules.keep.some((pattern) => pattern.test(name))) return 'keep';
+  if (rules.match && !rules.match.test(name)) return 'not-matched';
+  const { branches } = facts;
+  if (rules.staleBranches && branches) {
+    if (name === branches.defaultBranchSlug) return 'default-branch';
+    if (branches.liveSlugs.has(name)) return 'live-branch';
+  }
+  return undefined;
+}
+
+export function nameReason(rule: NameRule, name: string, rules: RetentionRules, facts: ProjectFacts): string {
+  switch (rule) {
+    case 'latest':
+      return "'latest' is always kept";
+    case 'keep':
+      return `matches --keep ${rules.keep.find((pattern) => pattern.test(name))?.source}`;
+    case 'not-matched':
+      return `does not match --match ${rules.match?.source}`;
+    case 'default-branch':
+      return 'slug of the default branch';
+    case 'live-branch':
+      return `slug of branch ${facts.branches?.liveSlugs.get(name)}`;
+  }
+}

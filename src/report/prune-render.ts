@@ -1,0 +1,144 @@
+// prune's text for one repository and the summary table, as a job log shows them.
+
+import { ALREADY_GONE } from '../model.ts';
+import type { Colors } from './console.ts';
+import { formatBytes, table } from './format.ts';
+import { isProblem, paintOutcome } from './outcomes.ts';
+import {
+  addTotals,
+  emptyTotals,
+  type PruneTotals,
+  type RepositoryEntry,
+  type TagEntry,
+} from './prune-entry.ts';
+
+/** A sweep expects protected tags: they are not a failure of it. */
+export const IN_A_SWEEP = { protectedFails: false };
+
+const CREATED_AT_NOTE =
+  'ages from created_at: the first push of each tag name (the image build time on legacy registries), not the last push';
+
+/** Lines for one repository in the job log. */
+export function renderRepository(
+  entry: RepositoryEntry,
+  colors: Colors,
+  dryRun: boolean,
+  verbose: boolean,
+  quiet: boolean,
+): string[] {
+  const lines: string[] = [];
+  const t = entry.totals;
+  if (entry.error) {
+    lines.push(`  ${colors.red('✖')} ${entry.repository.path}: ${entry.error}`);
+    return lines;
+  }
+  if (!quiet) {
+    const read = entry.allTagsRead ? `${t.tags} tags` : `${t.tags} tags read (younger ones kept unread)`;
+    const counts = dryRun
+      ? `${read}: ${colors.cyan(`${t.planned} to delete`)}, ${t.kept} kept`
+      : `${read}: ${colors.green(`${t.deleted} deleted`)}${t.absent ? `, ${t.absent} ${ALREADY_GONE}` : ''}, ${t.kept} kept`;
+    const problems = [
+      t.protected ? colors.yellow(`${t.protected} protected`) : '',
+      t.forbidden ? colors.red(`${t.forbidden} forbidden`) : '',
+      t.failed ? colors.red(`${t.failed} failed`) : '',
+      t.unknownAge ? colors.yellow(`${t.unknownAge} of unknown age (kept)`) : '',
+    ].filter(Boolean);
+    const reclaim =
+      t.reclaimableBytes > 0
+        ? colors.dim(
+            ` · ${entry.reclaimableIsUpperBound ? 'up to ' : ''}${formatBytes(t.reclaimableBytes)} reclaimable`,
+          )
+        : '';
+    lines.push(`  ${colors.bold(entry.repository.path)}  ${[counts, ...problems].join(', ')}${reclaim}`);
+    // Ages from created_at are first pushes (image build times on legacy registries): say so.
+    if (entry.pushedAtSource === 'created_at') {
+      lines.push(`    ${colors.dim(CREATED_AT_NOTE)}`);
+    }
+  }
+  const shown = entry.tags.filter((tag) => {
+    if (tag.outcome && (tag.outcome === 'protected' || isProblem(tag.outcome, IN_A_SWEEP))) return true;
+    if (quiet) return false;
+    if (dryRun && tag.action === 'delete') return true;
+    return verbose;
+  });
+  if (shown.length === 0) return lines;
+  const rows = shown.map((tag) => [
+    label(tag, colors),
+    tag.name,
+    tag.pushedAt ? tag.pushedAt.slice(0, 16).replace('T', ' ') : '—',
+    tag.ageDays === undefined ? '' : `${Math.floor(tag.ageDays)}d`,
+    // After a refusal GitLab's reason is the news; the plan's reason stays in the JSON report. A
+    // reason that only repeats the label ('already gone') gives way to the plan's.
+    colors.dim(
+      (tag.reason === ALREADY_GONE ? undefined : tag.reason) ??
+        [
+          tag.because,
+          tag.sharesImageWith
+            ? `frees nothing: ${tag.sharesImageWith.join(', ')} kept on the same image`
+            : '',
+        ]
+          .filter(Boolean)
+          .join('; '),
+    ),
+  ]);
+  for (const line of table(['', 'tag', 'pushed (UTC)', 'age', 'why'], rows, (column) => column === 3)) {
+    lines.push(`    ${line}`);
+  }
+  return lines;
+}
+
+function label(tag: TagEntry, colors: Colors): string {
+  if (tag.outcome)
+    return paintOutcome(tag.outcome, colors, tag.outcome === 'absent' ? ALREADY_GONE : tag.outcome);
+  return tag.action === 'delete' ? colors.cyan('delete') : colors.dim('keep');
+}
+
+/** Rows in the summary table; more are folded into one, so the summary fits on a screen. */
+export const SUMMARY_ROWS = 20;
+
+/** The compact summary table: one row per project (per repository when there are few). */
+export function renderSummaryTable(
+  allRows: { name: string; totals: PruneTotals }[],
+  total: PruneTotals,
+  dryRun: boolean,
+): string[] {
+  let rows = allRows;
+  if (allRows.length > SUMMARY_ROWS + 1) {
+    // The rows that matter most: the most tags deleted (or to delete), then the most tags.
+    const weight = (t: PruneTotals) => (dryRun ? t.planned : t.deleted + t.failed) * 1e9 + t.tags;
+    const sorted = [...allRows].sort((a, b) => weight(b.totals) - weight(a.totals));
+    const rest = emptyTotals();
+    for (const row of sorted.slice(SUMMARY_ROWS)) addTotals(rest, row.totals);
+    rows = [
+      ...sorted.slice(0, SUMMARY_ROWS),
+      { name: `… ${sorted.length - SUMMARY_ROWS} more`, totals: rest },
+    ];
+  }
+  const header = [
+    '',
+    'repos',
+    'tags',
+    'kept',
+    dryRun ? 'to delete' : 'deleted',
+    'protected',
+    'failed',
+    'unknown age',
+    'reclaimable',
+  ];
+  const cells = (name: string, t: PruneTotals) => [
+    name,
+    String(t.repositories),
+    String(t.tags),
+    String(t.kept),
+    String(dryRun ? t.planned : t.deleted + t.absent),
+    String(t.protected),
+    String(t.failed + t.forbidden),
+    String(t.unknownAge),
+    formatBytes(t.reclaimableBytes),
+  ];
+  return table(
+    header,
+    [...rows.map((row) => cells(row.name, row.totals)), cells('total', total)],
+    (column) => column > 0,
+  );
+}
