@@ -6,6 +6,7 @@ import { GitLabResponseError } from '../errors.ts';
 import type { Inventory, ReadStrategy, Repository, Tag, TagOrder } from '../model.ts';
 import type { GitLabApi } from './api.ts';
 import { graphql, graphqlFailure, repositoryGid } from './graphql.ts';
+import { readPasses } from './read-passes.ts';
 import { parseTime, type TagNode, tagFromNode } from './tag-json.ts';
 
 export const GRAPHQL_TAG_PAGE_SIZE = 20;
@@ -104,46 +105,18 @@ export async function readAllTagsGraphql(api: GitLabApi, repository: Repository)
  * The strategy's passes, by push time. Undefined when GitLab cannot sort by push time here (only
  * some registries can: publishedAt missing, or pages out of order): the caller reads everything.
  */
-export async function readTagsByTime(
+export function readTagsByTime(
   api: GitLabApi,
   repository: Repository,
   strategy: ReadStrategy,
 ): Promise<Inventory | undefined> {
-  const read = new Map<string, Tag>();
-  const session = strategy.start();
-  const finish = (complete: boolean): Inventory => ({
+  return readPasses(
     repository,
-    tags: [...read.values()],
-    times: { field: 'published_at', meaning: 'last-push' },
-    complete,
-  });
-  for (const [pass, order] of strategy.passes.entries()) {
-    let previous: number | undefined;
-    let passOver = false;
-    for await (const nodes of graphqlPages(api, repository, SORT_OF[order])) {
-      for (const node of nodes) {
-        const tag = tagFromNode(node, 'publishedAt');
-        const time = tag.pushedAt?.getTime();
-        if (time === undefined || !inOrder(order, previous, time)) return undefined;
-        previous = time;
-        const verdict = session.see(tag, pass);
-        if (verdict === 'complete') return finish(true);
-        if (verdict === 'enough') return finish(false);
-        read.set(tag.name, tag);
-        if (verdict === 'next-pass') {
-          passOver = true;
-          break;
-        }
-      }
-      if (passOver) break;
-    }
-    // A pass that ran out of tags read them all.
-    if (!passOver) return finish(true);
-  }
-  return finish(true);
-}
-
-function inOrder(order: TagOrder, previous: number | undefined, time: number): boolean {
-  if (previous === undefined) return true;
-  return order === 'newest-first' ? time <= previous : time >= previous;
+    strategy,
+    async function* (order) {
+      for await (const nodes of graphqlPages(api, repository, SORT_OF[order]))
+        yield nodes.map((node) => tagFromNode(node, 'publishedAt'));
+    },
+    { field: 'published_at', meaning: 'last-push' },
+  );
 }

@@ -1,0 +1,128 @@
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { readPasses } from '../../src/gitlab/read-passes.ts';
+import type { Tag, TagOrder } from '../../src/model.ts';
+import { readStrategy } from '../../src/plan/read-strategy.ts';
+import { planRepository } from '../../src/plan/retention.ts';
+import type { ProjectFacts, RetentionRules } from '../../src/plan/rules.ts';
+import { DAY, inventory, NOW, pattern, repository } from './builders.ts';
+
+const LAST_PUSH = { field: 'published_at', meaning: 'last-push' } as const;
+
+/** A registry that sorts by time, breaking ties in an order of its own, in pages of `pageSize`. */
+function sortingSource(tags: readonly Tag[], tieOrder: readonly number[], pageSize: number) {
+  return async function* (order: TagOrder): AsyncGenerator<Tag[]> {
+    const ranked = tags.map((tag, i) => ({ tag, tie: tieOrder[i] ?? i }));
+    ranked.sort((a, b) => {
+      const at = (a.tag.pushedAt as Date).getTime();
+      const bt = (b.tag.pushedAt as Date).getTime();
+      return (order === 'newest-first' ? bt - at : at - bt) || a.tie - b.tie;
+    });
+    for (let i = 0; i < ranked.length; i += pageSize) yield ranked.slice(i, i + pageSize).map((r) => r.tag);
+  };
+}
+
+const NAMES = ['latest', 'main', 'v1.0.0', 'v2.1.3', 'feature-a', 'feature-b', 'fix-c', 'abc123', 'def456'];
+
+// Dated tags with unique names; times on a coarse grid so that ties are common.
+const tagsArb = fc
+  .uniqueArray(
+    fc.record({
+      name: fc.oneof(fc.constantFrom(...NAMES), fc.stringMatching(/^[a-z0-9]{1,6}$/)),
+      halfDaysAgo: fc.integer({ min: -2, max: 80 }),
+    }),
+    { selector: (t) => t.name, maxLength: 40 },
+  )
+  .map((entries) =>
+    entries.map(({ name, halfDaysAgo }) => ({
+      name,
+      pushedAt: new Date(NOW.getTime() - (halfDaysAgo * DAY) / 2),
+    })),
+  );
+
+const rulesArb = fc
+  .record({
+    olderDays: fc.integer({ min: 0, max: 40 }),
+    keepLatest: fc.option(fc.integer({ min: 0, max: 12 }), { nil: undefined }),
+    keep: fc.subarray(['v\\d+\\.\\d+\\.\\d+', 'main', '[0-9a-f]{6}']),
+    match: fc.option(fc.constantFrom('feature-.*', '.*[0-9].*', '[a-f].*'), { nil: undefined }),
+    staleBranches: fc.boolean(),
+  })
+  .map(
+    (r): RetentionRules => ({
+      olderThanMs: r.olderDays * DAY,
+      keep: r.keep.map(pattern),
+      staleBranches: r.staleBranches,
+      ...(r.keepLatest === undefined ? {} : { keepLatest: r.keepLatest }),
+      ...(r.match === undefined ? {} : { match: pattern(r.match) }),
+    }),
+  );
+
+const FACTS: ProjectFacts = {
+  branches: { liveSlugs: new Map([['feature-a', 'feature/a']]), defaultBranchSlug: 'main' },
+};
+
+describe('the read strategy', () => {
+  test('the plan from the partial read equals the plan from reading everything', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        tagsArb,
+        rulesArb,
+        fc.array(fc.nat(), { minLength: 40, maxLength: 40 }),
+        fc.integer({ min: 1, max: 7 }),
+        async (tags, rules, tieOrder, pageSize) => {
+          const strategy = readStrategy(rules, FACTS, NOW);
+          const partial = await readPasses(
+            repository(),
+            strategy,
+            sortingSource(tags, tieOrder, pageSize),
+            LAST_PUSH,
+          );
+          expect(partial).toBeDefined();
+          if (!partial) return;
+          const plan = (read: typeof partial) =>
+            planRepository({ policy: 'p', inventory: read, rules, facts: FACTS, now: NOW });
+          const fromPartial = plan(partial);
+          const fromAll = plan(inventory(tags));
+          expect(fromPartial.deletions).toEqual(fromAll.deletions);
+          const actionInFull = new Map(fromAll.decisions.map((d) => [d.tag.name, d.action]));
+          for (const decision of fromPartial.decisions)
+            expect(decision.action).toBe(actionInFull.get(decision.tag.name));
+          // Unread tags are never deleted by the full plan either; a read that says it is complete read everything.
+          if (partial.complete) expect(partial.tags.length).toBe(tags.length);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  test('with --older-than only, reading stops at the cut-off: younger tags are not read', async () => {
+    const tags = [0, 1, 2, 20, 30].map((days) => ({
+      name: `t${days}`,
+      pushedAt: new Date(NOW.getTime() - days * DAY),
+    }));
+    const strategy = readStrategy({ keep: [], staleBranches: false, olderThanMs: 10 * DAY }, {}, NOW);
+    expect(strategy.passes).toEqual(['oldest-first']);
+    const read = await readPasses(repository(), strategy, sortingSource(tags, [], 2), LAST_PUSH);
+    expect(read?.tags.map((t) => t.name)).toEqual(['t30', 't20']);
+    expect(read?.complete).toBe(false);
+  });
+
+  test('without --older-than every tag is needed: no passes, the reader reads all by name', () => {
+    const strategy = readStrategy({ keep: [], staleBranches: false, keepLatest: 3 }, {}, NOW);
+    expect(strategy.passes).toEqual([]);
+    expect(strategy.needsTime('feature-x')).toBe(true);
+    expect(strategy.needsTime('latest')).toBe(false);
+  });
+
+  test('times are needed only where an age rule could decide: never for names the name rules keep', () => {
+    const strategy = readStrategy(
+      { keep: [pattern('v.*')], staleBranches: false, olderThanMs: DAY },
+      {},
+      NOW,
+    );
+    expect(['v1', 'latest', 'feature'].map((name) => strategy.needsTime(name))).toEqual([false, false, true]);
+    const noAge = readStrategy({ keep: [], staleBranches: true }, FACTS, NOW);
+    expect(noAge.needsTime('feature')).toBe(false);
+  });
+});
