@@ -214,6 +214,16 @@ export interface TagResult {
   status?: number;
 }
 
+/** Requests a run sent, for reports: GitLab's cost of the run. */
+export interface RequestStatistics {
+  /** requests sent (attempts), by label */
+  byLabel: Record<string, number>;
+  total: number;
+  retries: number;
+  rateLimited: number;
+  waitedForRateLimitMs: number;
+}
+
 /** What executing a plan did: a result per tag tried, and the error that stopped it, if one did. */
 export interface Execution {
   results: TagResult[];

@@ -7,7 +7,8 @@ import type { Repository } from '../model.ts';
 import type { GitLabApi } from './api.ts';
 import { graphql, repositoryGid } from './graphql.ts';
 
-export const NAMES_PER_MUTATION = 20; // DestroyTags LIMIT (../shared/gitlab-api.md §6.5)
+/** app/graphql/mutations/container_repositories/destroy_tags.rb: LIMIT = 20 names per mutation. */
+export const NAMES_PER_MUTATION = 20;
 export const MUTATIONS_PER_REQUEST = 5;
 
 /** What GitLab said about one batch of names. */

@@ -1,21 +1,17 @@
 // Container repositories of a project or a group (REST). Returns domain types, never raw JSON.
 
 import { GitLabResponseError } from '../errors.ts';
-import type { ProjectRef, Repository } from '../model.ts';
+import { type ProjectRef, type Repository, refKey } from '../model.ts';
 import type { GitLabApi } from './api.ts';
 import { allPages, MAX_OFFSET_PAGE_SIZE } from './pagination.ts';
 
-export function projectSegment(project: ProjectRef): string | number {
-  return 'id' in project ? project.id : project.path;
-}
-
 export function describeProject(project: ProjectRef): string {
-  return 'id' in project ? `project ${project.id}` : `project ${project.path}`;
+  return `project ${refKey(project)}`;
 }
 
 /** Every repository of the project, all pages (GitLab's default page holds only 20). */
 export async function listProjectRepositories(api: GitLabApi, project: ProjectRef): Promise<Repository[]> {
-  const url = api.url(['projects', projectSegment(project), 'registry', 'repositories'], {
+  const url = api.url(['projects', refKey(project), 'registry', 'repositories'], {
     per_page: MAX_OFFSET_PAGE_SIZE,
   });
   const what = {

@@ -1,14 +1,14 @@
 // Groups, projects, branches and merge requests: what prune needs to know besides tags.
 
-import type { GroupRef, ProjectRef, Repository } from '../model.ts';
+import { type GroupRef, type ProjectRef, type Repository, refKey } from '../model.ts';
 import type { GitLabApi } from './api.ts';
 import { errorFor } from './failures.ts';
 import { allPages, MAX_OFFSET_PAGE_SIZE, pages } from './pagination.ts';
-import { describeProject, projectSegment, toRepository } from './repositories.ts';
+import { describeProject, toRepository } from './repositories.ts';
 
 /** Repositories of every project in the group and its subgroups (not open to CI job tokens). */
 export async function listGroupRepositories(api: GitLabApi, group: GroupRef): Promise<Repository[]> {
-  const segment = 'id' in group ? group.id : group.path;
+  const segment = refKey(group);
   const url = api.url(['groups', segment, 'registry', 'repositories'], { per_page: MAX_OFFSET_PAGE_SIZE });
   const what = { label: 'listGroupRepositories', action: `list the container registry of group ${segment}` };
   return (await allPages(api, url, what)).map(toRepository);
@@ -21,7 +21,7 @@ export interface ProjectDetails {
 }
 
 export async function getProject(api: GitLabApi, project: ProjectRef): Promise<ProjectDetails> {
-  const url = api.url(['projects', projectSegment(project)]);
+  const url = api.url(['projects', refKey(project)]);
   const action = `read ${describeProject(project)}`;
   const response = await api.http.send({
     method: 'GET',

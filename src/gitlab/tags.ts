@@ -1,5 +1,6 @@
 // Tag reads and single-tag deletes over REST (the only way a CI job token may delete).
-// Semantics of every status per ../shared/gitlab-api.md §2.5–2.7.
+// What each status means comes from lib/api/project_container_repositories.rb and its history
+// (three generations of answers to DELETE of a missing tag, see DeleteAnswer).
 
 import { mapConcurrent } from '../concurrency.ts';
 import type { DeleteTarget, Repository, Tag } from '../model.ts';

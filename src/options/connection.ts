@@ -3,7 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { AuthError, UsageError } from '../errors.ts';
-import type { Connection, Credential, ProjectRef, ProxySettings } from '../model.ts';
+import { type Connection, type Credential, type ProjectRef, type ProxySettings, refKey } from '../model.ts';
 import { parseDuration } from '../plan/duration.ts';
 import type { Env, RawOptions } from './raw.ts';
 
@@ -155,7 +155,7 @@ function resolveCredential(raw: RawOptions, env: Env, warnings: string[]): Crede
 }
 
 /**
- * A job token works only on its own project's registry (../shared/gitlab-api.md §1.8): refuse
+ * A job token works only on its own project's registry (GitLab's job token scope): refuse
  * before sending anything rather than collect a 403.
  */
 export function checkJobTokenScope(credential: Credential, projects: readonly ProjectRef[], env: Env): void {
@@ -168,7 +168,7 @@ export function checkJobTokenScope(credential: Credential, projects: readonly Pr
         ? ownId === undefined || String(project.id) === ownId
         : ownPath === undefined || project.path.toLowerCase() === ownPath;
     if (!own) {
-      const name = 'id' in project ? project.id : project.path;
+      const name = refKey(project);
       throw new AuthError(
         `${credential.source} works only on the registry of its own project (${ownPath ?? ownId}), not ${name}: set REGISTRY_CLEANER_TOKEN to a project or group access token with the api scope`,
       );

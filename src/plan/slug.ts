@@ -1,5 +1,4 @@
-// CI_COMMIT_REF_SLUG as GitLab computes it (lib/gitlab/utils.rb `slugify`, see
-// ../shared/gitlab-api.md §7):
+// CI_COMMIT_REF_SLUG as GitLab computes it (lib/gitlab/utils.rb `slugify`):
 //   str.downcase.gsub(/[^a-z0-9]/, '-')[0..62].gsub(/(\A[-.]+|[-.]+\z)/, '')
 // One '-' per character (no squeezing), truncated to 63 characters before trimming.
 

@@ -1,6 +1,6 @@
 // What both JSON reports (delete-tag, prune) share: their version and the request counts.
 
-import type { RequestStatistics } from '../gitlab/http.ts';
+import type { RequestStatistics } from '../model.ts';
 
 /** The JSON report's version: fields are stable, a new one is additive (README: "Output and reports"). */
 export const REPORT_VERSION = 1;

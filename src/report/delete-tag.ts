@@ -2,9 +2,8 @@
 // text people read in a job log.
 
 import type { ExitCode } from '../errors.ts';
-import type { RequestStatistics } from '../gitlab/http.ts';
 import type { Io } from '../io.ts';
-import type { DeleteTagPlan, Execution, Outcome, TagResult } from '../model.ts';
+import type { DeleteTagPlan, Execution, Outcome, RequestStatistics, TagResult } from '../model.ts';
 import { ALREADY_GONE, refKey } from '../model.ts';
 import type { DeleteTagOptions } from '../options/delete-tag.ts';
 import type { OutputOptions } from '../options/output.ts';

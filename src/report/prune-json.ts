@@ -2,6 +2,7 @@
 // as it is done, the totals at the end. Field meanings are documented in the README.
 
 import type { Io } from '../io.ts';
+import { refKey } from '../model.ts';
 import type { Policy } from '../options/policy.ts';
 import type { PruneOptions } from '../options/prune.ts';
 import { VERSION } from '../version.ts';
@@ -36,8 +37,8 @@ function describePolicy(policy: Policy) {
   const { rules } = policy;
   return {
     name: policy.name,
-    projects: policy.projects.map((p) => ('id' in p ? p.id : p.path)),
-    groups: policy.groups.map((g) => ('id' in g ? g.id : g.path)),
+    projects: policy.projects.map(refKey),
+    groups: policy.groups.map(refKey),
     repositories: policy.repositories?.map((glob) => glob.pattern) ?? 'all',
     rules: {
       ...(rules.match ? { match: rules.match.source } : {}),
