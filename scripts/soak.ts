@@ -8,10 +8,10 @@
 // must equal the oracle. Peak RSS: the child's own high-water mark (scripts/bench/rss-probe.mjs).
 
 import { parseArgs } from 'node:util';
+import { oracleDoomed, type RetentionRule, ruleFlags } from '../test/scenarios/oracle.ts';
 import { type ChildRun, pinBundle, runBundle } from './bench/child.ts';
 import { parseReport, reportTags } from './bench/cli-report.ts';
 import { SeededFaults } from './bench/faults.ts';
-import { oracleDoomed, type RetentionRule, ruleFlags } from './bench/oracle.ts';
 import { faultsTable, requestLines, runsTable, type SoakRun, stderrLines } from './bench/soak-report.ts';
 import { formatTable, thousands, yesNo } from './bench/table.ts';
 import {

@@ -1,8 +1,8 @@
 // The bench's cases by name, and what runs each one. Every case starts its own sandbox.
 
+import type { RetentionRule } from '../../test/scenarios/oracle.ts';
 import { runBundleCase } from './bundle-case.ts';
 import { runNaiveCase } from './naive-case.ts';
-import type { RetentionRule } from './oracle.ts';
 import { runPruneCase, type TokenKind } from './prune-case.ts';
 import { runStopJobCase } from './stop-job-case.ts';
 import type { BenchFigures } from './targets.ts';

@@ -2,9 +2,9 @@
 // access token case, swept by naive-baseline.ts (a child process, like the CLI) instead.
 
 import { fileURLToPath } from 'node:url';
+import { oracleDoomed, type RetentionRule } from '../../test/scenarios/oracle.ts';
 import { runNode } from './child.ts';
 import { type SweepFigures, sweepFigures } from './figures.ts';
-import { oracleDoomed, type RetentionRule } from './oracle.ts';
 import { type ServerConditions, scenarioFacts, snapshot, startWorld, type WorldShape } from './world.ts';
 
 const BASELINE = fileURLToPath(new URL('./naive-baseline.ts', import.meta.url));

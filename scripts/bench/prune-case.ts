@@ -2,10 +2,10 @@
 // state, one run of the real bundle (personal access token over GraphQL, or CI job token over
 // REST), then its figures.
 
+import { oracleDoomed, type RetentionRule, ruleFlags } from '../../test/scenarios/oracle.ts';
 import { runBundle } from './child.ts';
 import { type CliReport, failedBy429, parseReport } from './cli-report.ts';
 import { type SweepFigures, sweepFigures } from './figures.ts';
-import { oracleDoomed, type RetentionRule, ruleFlags } from './oracle.ts';
 import {
   type BenchWorld,
   type ServerConditions,

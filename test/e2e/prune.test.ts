@@ -3,7 +3,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { type Sandbox, SandboxState, startSandbox, type Tag } from '../sandbox/index.ts';
+import { type Sandbox, SandboxState, startSandbox } from '../sandbox/index.ts';
+import { oracleDoomed, type RetentionRule, ruleFlags, tagSnapshot } from '../scenarios/oracle.ts';
 import { DAY_MS, type RetentionWorld, seedRetentionWorld } from '../scenarios/retention.ts';
 import { runCli } from './cli.ts';
 import { temporaryDirectory } from './support/temporary.ts';
@@ -27,33 +28,10 @@ function envFor(sandbox: Sandbox, token: Record<string, string>): Record<string,
   return { CI_API_V4_URL: sandbox.apiUrl, NO_COLOR: '1', ...token };
 }
 
-/** Every tag as "repositoryId:name". */
-function snapshot(sandbox: Sandbox): Set<string> {
-  const all = new Set<string>();
-  for (const repository of sandbox.state.repositories()) {
-    for (const tag of sandbox.state.tags(repository)) all.add(`${repository.id}:${tag.name}`);
-  }
-  return all;
-}
+const snapshot = (sandbox: Sandbox) => tagSnapshot(sandbox.state);
 
-/**
- * The oracle, written independently of src/plan: per repository, everything except `latest` and
- * exact semver tags is a candidate; the 5 most recently pushed candidates stay; of the rest, those
- * pushed more than 14 days ago go.
- */
-function oracleDoomed(sandbox: Sandbox, now: number): Set<string> {
-  const doomed = new Set<string>();
-  for (const repository of sandbox.state.repositories()) {
-    const candidates = sandbox.state
-      .tags(repository)
-      .filter((t: Tag) => t.name !== 'latest' && !/^v[0-9]+\.[0-9]+\.[0-9]+$/.test(t.name));
-    candidates.sort((a, b) => b.publishedAt.getTime() - a.publishedAt.getTime());
-    for (const tag of candidates.slice(5)) {
-      if (tag.publishedAt.getTime() < now - 14 * DAY_MS) doomed.add(`${repository.id}:${tag.name}`);
-    }
-  }
-  return doomed;
-}
+const RULE: RetentionRule = { olderThanDays: 14, keepLatest: 5, keep: '^v\\d+\\.\\d+\\.\\d+$' };
+const oracle = (sandbox: Sandbox, now: number) => oracleDoomed(sandbox.state, RULE, now);
 
 interface ReportTag {
   name: string;
@@ -73,7 +51,7 @@ function tagsWhere(report: Report, predicate: (tag: ReportTag) => boolean): Set<
   );
 }
 
-const RULES = ['--older-than', '14d', '--keep-latest', '5', '--keep', '^v\\d+\\.\\d+\\.\\d+$'];
+const RULES = ruleFlags(RULE);
 
 describe('prune --older-than 14d --keep-latest 5 --keep semver', () => {
   test('3 projects, 20 repositories, 5,000 tags: the dry run deletes nothing, the real run deletes exactly its plan and the oracle', async () => {
@@ -81,7 +59,7 @@ describe('prune --older-than 14d --keep-latest 5 --keep semver', () => {
     const projects = w.projects.flatMap((p) => ['--project', p.fullPath]);
     const env = envFor(sandbox, { REGISTRY_CLEANER_TOKEN: w.personalToken });
     const before = snapshot(sandbox);
-    const expected = oracleDoomed(sandbox, Date.now());
+    const expected = oracle(sandbox, Date.now());
     expect(expected.size).toBeGreaterThan(2500);
 
     const dry = await runCli(['prune', ...projects, ...RULES, '--dry-run', '--output', 'json'], env);
@@ -141,7 +119,7 @@ describe('prune --older-than 14d --keep-latest 5 --keep semver', () => {
     const sandbox = await startSandbox({ state, registryMode: 'legacy' });
     sandboxes.push(sandbox);
     const before = snapshot(sandbox);
-    const expected = oracleDoomed(sandbox, Date.now());
+    const expected = oracle(sandbox, Date.now());
     const result = await runCli(
       ['prune', '--project', w.projects[0]!.fullPath, ...RULES],
       envFor(sandbox, { REGISTRY_CLEANER_TOKEN: w.personalToken }),
@@ -159,7 +137,7 @@ describe('prune --older-than 14d --keep-latest 5 --keep semver', () => {
       CI_JOB_TOKEN: w.jobTokens.get(project.id)!,
     });
     const before = snapshot(sandbox);
-    const expected = oracleDoomed(sandbox, Date.now());
+    const expected = oracle(sandbox, Date.now());
     const result = await runCli(['prune', ...RULES, '--output', 'json'], env);
     expect(result.code).toBe(0);
     expect(snapshot(sandbox)).toEqual(new Set([...before].filter((tag) => !expected.has(tag))));
@@ -195,30 +173,33 @@ describe('a repository that cannot be read', () => {
 });
 
 describe('prune --stale-branches', () => {
-  test('deletes the tags of branches that no longer exist and keeps the others', async () => {
+  test('deletes exactly the matching tags of branches that no longer exist, and nothing else', async () => {
     const { sandbox, world: w } = await world({ projects: 2, repositories: 4, tags: 400 });
     const env = envFor(sandbox, { REGISTRY_CLEANER_TOKEN: w.personalToken });
     const projects = w.projects.flatMap((p) => ['--project', String(p.id)]);
+    // The oracle: a tag goes when --match takes it and it is no live branch's slug (the slugs of
+    // this world's branch names are their lower-cased names with '-' for anything else).
+    const slugsOf = new Map<number, Set<string>>();
+    for (const repository of sandbox.state.repositories()) {
+      const branches = w.liveBranches.get(repository.project.id) ?? [];
+      slugsOf.set(repository.id, new Set(branches.map((b) => b.toLowerCase().replace(/[^a-z0-9]/g, '-'))));
+    }
+    const before = snapshot(sandbox);
+    const expected = new Set(
+      [...before].filter((key) => {
+        const [id, name] = key.split(':') as [string, string];
+        return !(/^(feature|fix)-.*$/.test(name) && !slugsOf.get(Number(id))?.has(name));
+      }),
+    );
+    expect(before.size - expected.size).toBeGreaterThan(0);
+    expect([...expected].filter((key) => /:(feature|fix)-/.test(key)).length).toBeGreaterThan(0);
+
     const result = await runCli(
       ['prune', ...projects, '--stale-branches', '--match', '(feature|fix)-.*'],
       env,
     );
     expect(result.code).toBe(0);
-    let kept = 0;
-    let gone = 0;
-    for (const repository of sandbox.state.repositories()) {
-      const live = new Set(
-        w.liveBranches.get(repository.project.id)!.map((b) => b.toLowerCase().replace(/[^a-z0-9]/g, '-')),
-      );
-      const names = sandbox.state.tags(repository).map((t) => t.name);
-      for (const name of names) if (/^(feature|fix)-/.test(name)) expect(live.has(name)).toBe(true);
-      kept += names.filter((n) => /^(feature|fix)-/.test(n)).length;
-      // everything else is untouched by --match
-      expect(names.filter((n) => /^v|^latest$/.test(n)).length).toBeGreaterThan(0);
-    }
-    gone = 400 - snapshot(sandbox).size;
-    expect(kept).toBeGreaterThan(0);
-    expect(gone).toBeGreaterThan(0);
+    expect(snapshot(sandbox)).toEqual(expected);
   });
 });
 
