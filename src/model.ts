@@ -57,6 +57,8 @@ export interface Repository {
   location: string;
   /** null, or 'delete_scheduled' | 'delete_ongoing' | 'delete_failed' */
   status: string | null;
+  /** when GitLab created it, just before its first push: no tag of it was pushed earlier */
+  createdAt?: Date;
 }
 
 // ── Inventory: what was read ────────────────────────────────────────────────────────────────────
@@ -109,6 +111,8 @@ export interface ReadStrategy {
   passes: readonly TagOrder[];
   /** whether the rules need this tag's time (readers that fetch times per tag ask) */
   needsTime(name: string): boolean;
+  /** whether the rules may act on times of this kind (readers skip fetching times they may not) */
+  acceptsAges(meaning: AgeSource): boolean;
   /** a fresh reading session; its state lives as long as one read of one repository */
   start(): ReadSession;
 }
@@ -130,7 +134,7 @@ export interface ReadSession {
 
 /** The rules that keep a tag by its name alone, in the order they apply. */
 export type NameRule = 'latest' | 'keep' | 'not-matched' | 'default-branch' | 'live-branch';
-export type KeepRule = NameRule | 'unknown-age' | 'keep-latest' | 'younger';
+export type KeepRule = NameRule | 'unknown-age' | 'untrusted-age' | 'keep-latest' | 'younger';
 export type DeleteRule = 'older-than' | 'beyond-keep-latest' | 'stale-branch';
 
 export interface Decision {
@@ -154,6 +158,13 @@ export interface RepositoryPlan {
   decisions: Decision[];
   /** the names to delete, by name: exactly the decisions whose action is 'delete' */
   deletions: string[];
+  /** what people should know about this plan (tags whose times are not push times, …) */
+  notes: string[];
+  /**
+   * Set when the plan refuses to apply the age rules here (the times are not of a kind the policy
+   * accepts): nothing is deleted, and the run fails so that nobody mistakes it for a clean sweep.
+   */
+  refusal?: string;
 }
 
 /** delete-tag's plan: the (repository, tag) pairs to delete, and what was looked for in vain. */

@@ -5,7 +5,7 @@ import { mapConcurrent } from '../concurrency.ts';
 import { ExitCode, endsRun, exitCodeFor, RegistryCleanerError } from '../errors.ts';
 import { executeRepositoryPlan } from '../execute/prune-deletes.ts';
 import { type GitLabApi, openGitLabApi } from '../gitlab/api.ts';
-import { readInventory } from '../gitlab/inventory.ts';
+import { InventoryReader } from '../gitlab/inventory.ts';
 import { ProjectFactsReader } from '../gitlab/project-facts.ts';
 import { listProjectRepositories } from '../gitlab/repositories.ts';
 import { listGroupRepositories } from '../gitlab/scope.ts';
@@ -43,6 +43,7 @@ interface Sweep {
   now: Date;
   progress: Progress;
   facts: ProjectFactsReader;
+  reader: InventoryReader;
   /** set by the first error that ends the run: later repositories are not read */
   stoppedBy?: Error;
 }
@@ -71,6 +72,7 @@ export async function runPrune(options: PruneOptions, io: Io): Promise<ExitCode>
     text?.repository(entry);
   };
   const facts = new ProjectFactsReader(api);
+  const reader = new InventoryReader(api, options.connection.concurrency);
   let stoppedBy: Error | undefined;
 
   progress.start();
@@ -79,7 +81,7 @@ export async function runPrune(options: PruneOptions, io: Io): Promise<ExitCode>
       const inScope = await repositoriesInScope(api, policy, options);
       progress.update({ repositoriesTotal: inScope.length });
       text?.expect(inScope);
-      const sweep: Sweep = { api, options, policy, now, progress, facts };
+      const sweep: Sweep = { api, options, policy, now, progress, facts, reader };
       await mapConcurrent(inScope, REPOSITORIES_AT_ONCE, async (repository) =>
         reportRepository(await sweepRepository(sweep, repository)),
       );
@@ -99,7 +101,10 @@ export async function runPrune(options: PruneOptions, io: Io): Promise<ExitCode>
     ? stoppedBy instanceof RegistryCleanerError
       ? stoppedBy.exitCode
       : ExitCode.failed
-    : exitCodeFor({ ...total, failed: total.failed + total.repositoryErrors }, { protectedFails: false });
+    : exitCodeFor(
+        { ...total, failed: total.failed + total.repositoryErrors + total.refusedRepositories },
+        { protectedFails: false },
+      );
   json?.finish({
     totals: total,
     reclaimableIsUpperBound,
@@ -110,7 +115,7 @@ export async function runPrune(options: PruneOptions, io: Io): Promise<ExitCode>
     ...(stoppedBy ? { error: stoppedBy.message } : {}),
   });
   artifacts.finish(total, exitCode, options.dryRun, stoppedBy?.message);
-  text?.finish(total, api.http.statistics.total, io.now());
+  text?.finish(total, { requests: api.http.statistics.total, finishedAt: io.now(), exitCode });
   if (stoppedBy) throw stoppedBy;
   return exitCode;
 }
@@ -132,14 +137,15 @@ async function repositoriesInScope(
  */
 async function sweepRepository(sweep: Sweep, repository: Repository): Promise<RepositoryEntry> {
   const { policy } = sweep;
-  if (sweep.stoppedBy)
-    return failedRepositoryEntry(policy.name, repository, `not read: ${sweep.stoppedBy.message}`);
+  if (sweep.stoppedBy) {
+    return failedRepositoryEntry(policy.name, repository, `not read: ${sweep.stoppedBy.message}`, 'not-read');
+  }
   try {
     return await readPlanExecute(sweep, repository);
   } catch (error) {
     if (!(error instanceof RegistryCleanerError)) throw error;
     if (endsRun(error)) sweep.stoppedBy ??= error;
-    return failedRepositoryEntry(policy.name, repository, error.message);
+    return failedRepositoryEntry(policy.name, repository, error.message, 'unreadable');
   }
 }
 
@@ -148,7 +154,7 @@ async function readPlanExecute(sweep: Sweep, repository: Repository): Promise<Re
   const { api, options, policy, now, progress } = sweep;
   const { concurrency } = options.connection;
   const facts = await projectFacts(sweep, repository.projectId);
-  const inventory = await readInventory(api, repository, readStrategy(policy.rules, facts, now), concurrency);
+  const inventory = await sweep.reader.read(repository, readStrategy(policy.rules, facts, now, repository));
   const plan = planRepository({ policy: policy.name, inventory, rules: policy.rules, facts, now });
   progress.update({ tagsRead: inventory.tags.length, planned: plan.deletions.length });
   if (options.dryRun) return repositoryEntry(plan, undefined, now);

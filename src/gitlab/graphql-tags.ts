@@ -7,18 +7,22 @@ import type { Inventory, ReadStrategy, Repository, Tag, TagOrder } from '../mode
 import type { GitLabApi } from './api.ts';
 import { graphql, graphqlFailure, repositoryGid } from './graphql.ts';
 import { readPasses } from './read-passes.ts';
+import type { GraphqlTagFeatures, RegistryFeatures } from './registry-features.ts';
 import { parseTime, type TagNode, tagFromNode } from './tag-json.ts';
 
 export const GRAPHQL_TAG_PAGE_SIZE = 20;
 
-const TAGS_QUERY = `query($id: ContainerRepositoryID!, $after: String, $sort: ContainerRepositoryTagSort) {
+/** The tags query for this GitLab's schema: publishedAt only where it exists (asking fails the query). */
+function tagsQuery(features: GraphqlTagFeatures): string {
+  return `query($id: ContainerRepositoryID!, $after: String, $sort: ContainerRepositoryTagSort) {
   containerRepository(id: $id) {
     tags(first: ${GRAPHQL_TAG_PAGE_SIZE}, after: $after, sort: $sort) {
       pageInfo { hasNextPage endCursor }
-      nodes { name digest createdAt publishedAt totalSize }
+      nodes { name digest createdAt${features.publishedAt ? ' publishedAt' : ''} totalSize }
     }
   }
 }`;
+}
 
 type TagSort = 'NAME_ASC' | 'PUBLISHED_AT_ASC' | 'PUBLISHED_AT_DESC';
 const SORT_OF: Record<TagOrder, TagSort> = {
@@ -37,13 +41,15 @@ async function* graphqlPages(
   api: GitLabApi,
   repository: Repository,
   sort: TagSort,
-): AsyncGenerator<TagNode[]> {
+  features: GraphqlTagFeatures,
+): AsyncGenerator<{ nodes: TagNode[]; more: boolean }> {
+  const query = tagsQuery(features);
   let after: string | null = null;
   const action = `list the tags of ${repository.path}`;
   for (let page = 1; ; page++) {
     const answer: { data: TagsPage | null; errors: { message: string }[] } = await graphql<TagsPage>(
       api,
-      TAGS_QUERY,
+      query,
       { id: repositoryGid(repository.id), after, sort },
       'graphqlTags',
       action,
@@ -59,44 +65,48 @@ async function* graphqlPages(
         200,
       );
     }
-    yield connection.nodes;
-    if (!connection.pageInfo.hasNextPage || !connection.pageInfo.endCursor) return;
+    const more = connection.pageInfo.hasNextPage && Boolean(connection.pageInfo.endCursor);
+    yield { nodes: connection.nodes, more };
+    if (!more) return;
     after = connection.pageInfo.endCursor;
   }
 }
 
 /**
  * Every tag, by name. Times are publishedAt (the last push) where the registry reports it, else
- * createdAt for every tag (registries without publishedAt report none).
+ * createdAt for every tag: the image's build time on a legacy registry (which reports no
+ * publishedAt where the schema has it), or the first push of the name on one with the metadata
+ * database (GitLabs before publishedAt: the registry is asked which it is).
  */
-export async function readAllTagsGraphql(api: GitLabApi, repository: Repository): Promise<Inventory> {
+export async function readAllTagsGraphql(
+  api: GitLabApi,
+  repository: Repository,
+  registry: RegistryFeatures,
+): Promise<Inventory> {
+  const features = await registry.graphqlTagFeatures();
   const tags: Tag[] = [];
   const createdTimes: (Date | undefined)[] = [];
   let published = false;
-  for await (const nodes of graphqlPages(api, repository, 'NAME_ASC')) {
+  for await (const { nodes } of graphqlPages(api, repository, 'NAME_ASC', features)) {
     for (const node of nodes) {
       tags.push(tagFromNode(node, 'publishedAt'));
       createdTimes.push(parseTime(node.createdAt));
       if (node.publishedAt) published = true;
     }
   }
-  if (!published) {
-    tags.forEach((tag, i) => {
-      const created = createdTimes[i];
-      if (created) tag.pushedAt = created;
-    });
-  }
-  const anyTime = tags.some((tag) => tag.pushedAt);
+  if (tags.length === 0) return { repository, tags, complete: true };
+  if (published)
+    return { repository, tags, times: { field: 'published_at', meaning: 'last-push' }, complete: true };
+  tags.forEach((tag, i) => {
+    const created = createdTimes[i];
+    if (created) tag.pushedAt = created;
+  });
+  if (features.publishedAt) registry.learnRegistryKind('legacy');
+  const kind = await registry.registryKind(repository);
   return {
     repository,
     tags,
-    ...(anyTime
-      ? {
-          times: published
-            ? { field: 'published_at' as const, meaning: 'last-push' as const }
-            : { field: 'created_at' as const, meaning: 'first-push' as const },
-        }
-      : {}),
+    times: { field: 'created_at', meaning: kind === 'metadata' ? 'first-push' : 'build-time' },
     complete: true,
   };
 }
@@ -105,16 +115,19 @@ export async function readAllTagsGraphql(api: GitLabApi, repository: Repository)
  * The strategy's passes, by push time. Undefined when GitLab cannot sort by push time here (only
  * some registries can: publishedAt missing, or pages out of order): the caller reads everything.
  */
-export function readTagsByTime(
+export async function readTagsByTime(
   api: GitLabApi,
   repository: Repository,
   strategy: ReadStrategy,
+  registry: RegistryFeatures,
 ): Promise<Inventory | undefined> {
+  const features = await registry.graphqlTagFeatures();
+  if (!features.publishedAt || !features.sortByPublishedAt) return undefined;
   return readPasses(
     repository,
     strategy,
     async function* (order) {
-      for await (const nodes of graphqlPages(api, repository, SORT_OF[order]))
+      for await (const { nodes } of graphqlPages(api, repository, SORT_OF[order], features))
         yield nodes.map((node) => tagFromNode(node, 'publishedAt'));
     },
     { field: 'published_at', meaning: 'last-push' },

@@ -87,7 +87,7 @@ export async function allPages(api: GitLabApi, first: URL, what: PageRequest): P
 }
 
 /** One page: a list, or the error that says why not. */
-async function readPage(
+export async function readPage(
   api: GitLabApi,
   url: URL,
   what: PageRequest,

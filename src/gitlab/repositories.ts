@@ -3,7 +3,9 @@
 import { GitLabResponseError } from '../errors.ts';
 import { type ProjectRef, type Repository, refKey } from '../model.ts';
 import type { GitLabApi } from './api.ts';
+import { graphql, repositoryGid } from './graphql.ts';
 import { allPages, MAX_OFFSET_PAGE_SIZE } from './pagination.ts';
+import { parseTime } from './tag-json.ts';
 
 export function describeProject(project: ProjectRef): string {
   return `project ${refKey(project)}`;
@@ -26,6 +28,7 @@ export function toRepository(item: unknown): Repository {
   if (typeof raw?.id !== 'number' || typeof raw.path !== 'string' || typeof raw.project_id !== 'number') {
     throw new GitLabResponseError('GitLab listed a container repository without id, path or project_id', 200);
   }
+  const createdAt = parseTime(raw.created_at);
   return {
     id: raw.id,
     projectId: raw.project_id,
@@ -33,5 +36,33 @@ export function toRepository(item: unknown): Repository {
     path: raw.path,
     location: typeof raw.location === 'string' ? raw.location : raw.path,
     status: typeof raw.status === 'string' ? raw.status : null,
+    ...(createdAt ? { createdAt } : {}),
   };
+}
+
+/**
+ * How many tags GitLab counts in the repository, read apart from the listing: the second opinion
+ * on a listing that came back empty. A job token reads it from its project's repository list.
+ */
+export async function countTags(api: GitLabApi, repository: Repository): Promise<number> {
+  const action = `count the tags of ${repository.path}`;
+  if (api.credential.kind === 'job') {
+    const url = api.url(['projects', repository.projectId, 'registry', 'repositories'], {
+      tags_count: true,
+      per_page: MAX_OFFSET_PAGE_SIZE,
+    });
+    const listed = await allPages(api, url, { label: 'countTags', action });
+    const entry = listed.find((item) => (item as { id?: unknown })?.id === repository.id) as
+      | { tags_count?: unknown }
+      | undefined;
+    return typeof entry?.tags_count === 'number' ? entry.tags_count : 0;
+  }
+  const answer = await graphql<{ containerRepository: { tagsCount: number | null } | null }>(
+    api,
+    'query($id: ContainerRepositoryID!) { containerRepository(id: $id) { tagsCount } }',
+    { id: repositoryGid(repository.id) },
+    'countTags',
+    action,
+  );
+  return answer.data?.containerRepository?.tagsCount ?? 0;
 }

@@ -1,32 +1,46 @@
 // A repository's tags over REST (the only way for a CI job token): names from keyset pages of up
-// to 1,000, then one details request for each tag whose time the strategy needs (created_at: the
-// first push of the name on GitLab's registry, the image's build time on legacy registries).
+// to 1,000, then one details request for each tag whose time the strategy needs. The time is
+// created_at: the first push of the name on a registry with the metadata database, the image's
+// build time on a legacy one — which the listing tells apart (legacy registries refuse keyset).
 
 import { mapConcurrent } from '../concurrency.ts';
 import { GitLabResponseError } from '../errors.ts';
-import type { Inventory, ReadStrategy, Repository } from '../model.ts';
+import type { AgeSource, Inventory, ReadStrategy, Repository } from '../model.ts';
 import type { GitLabApi } from './api.ts';
-import { allPages, MAX_OFFSET_PAGE_SIZE, pages } from './pagination.ts';
+import { allPages, MAX_OFFSET_PAGE_SIZE, nextPage, pages, readPage } from './pagination.ts';
+import type { RegistryKind } from './registry-features.ts';
 import { tagNameOf } from './tag-json.ts';
 import { getTagDetails, tagsPath } from './tags.ts';
 
 export const MAX_KEYSET_PAGE_SIZE = 1000; // the registry's `n` limit, passed through by REST keyset
 
-/** Every tag name, keyset pages of 1,000 where GitLab offers them, else offset pages of 100. */
-export async function listTagNames(api: GitLabApi, repository: Repository): Promise<string[]> {
+/**
+ * Every tag name: keyset pages of 1,000 where GitLab offers them, else offset pages of 100; and
+ * what the listing showed of the registry. A GitLab that ignores keyset pagination answers offset
+ * pages, which cannot tell the kinds apart: that counts as legacy, whose times must be accepted.
+ */
+export async function listTagNames(
+  api: GitLabApi,
+  repository: Repository,
+): Promise<{ names: string[]; registry: RegistryKind }> {
   const base = tagsPath(repository);
   const what = { label: 'listTags', action: `list the tags of ${repository.path}` };
   const keyset = api.url(base, { pagination: 'keyset', per_page: MAX_KEYSET_PAGE_SIZE });
-  const names: string[] = [];
+  let first: Awaited<ReturnType<typeof readPage>>;
   try {
-    // A GitLab without keyset for tags answers offset pages (X-Next-Page), which pages() follows too.
-    for await (const page of pages(api, keyset, what)) for (const item of page) names.push(tagNameOf(item));
-    return names;
+    first = await readPage(api, keyset, what);
   } catch (error) {
-    // Legacy registries answer 405 to keyset pagination.
     if (!(error instanceof GitLabResponseError && error.status === 405)) throw error;
+    const names = (await allPages(api, api.url(base, { per_page: MAX_OFFSET_PAGE_SIZE }), what)).map(
+      tagNameOf,
+    );
+    return { names, registry: 'legacy' };
   }
-  return (await allPages(api, api.url(base, { per_page: MAX_OFFSET_PAGE_SIZE }), what)).map(tagNameOf);
+  const names = first.items.map(tagNameOf);
+  const next = nextPage(api, keyset, first.response);
+  if (next)
+    for await (const page of pages(api, next, what)) for (const item of page) names.push(tagNameOf(item));
+  return { names, registry: first.response.headers['x-page'] ? 'legacy' : 'metadata' };
 }
 
 /** Names in, tags out: details (time, digest, size) only for the names the strategy needs a time for. */
@@ -35,18 +49,21 @@ export async function readTagsRest(
   repository: Repository,
   strategy: ReadStrategy,
   concurrency: number,
-): Promise<Inventory> {
-  const names = await listTagNames(api, repository);
+): Promise<Inventory & { registry: RegistryKind }> {
+  const { names, registry } = await listTagNames(api, repository);
+  const meaning: AgeSource = registry === 'metadata' ? 'first-push' : 'build-time';
+  // Times the rules may not act on are not worth a request per tag: the plan refuses without them.
+  const fetchTimes = strategy.acceptsAges(meaning);
   const tags = await mapConcurrent(names, concurrency, async (name) => {
-    if (!strategy.needsTime(name)) return { name };
+    if (!fetchTimes || !strategy.needsTime(name)) return { name };
     // 404 here is not "absent": some GitLab versions cannot show multi-arch tags. Unknown age then.
     return (await getTagDetails(api, repository, name)) ?? { name };
   });
-  const anyTime = tags.some((tag) => tag.pushedAt);
   return {
     repository,
     tags,
-    ...(anyTime ? { times: { field: 'created_at' as const, meaning: 'first-push' as const } } : {}),
+    times: { field: 'created_at', meaning },
     complete: true,
+    registry,
   };
 }

@@ -20,6 +20,7 @@ const FIELDS = new Set([
   'keep-latest',
   'older-than',
   'stale-branches',
+  'accept-ages',
 ]);
 
 export interface ConfigPolicy {
@@ -97,6 +98,8 @@ function policyOf(entry: unknown, index: number, file: string): ConfigPolicy {
     keep: names(entry, 'keep', where),
     staleBranches: boolean(entry, 'stale-branches', where),
   };
+  const acceptAges = names(entry, 'accept-ages', where);
+  if (acceptAges.length > 0) input.acceptAges = acceptAges;
   const match = string(entry, 'match', where);
   if (match !== undefined) input.match = match;
   // null, as an empty YAML value, is unset, as for every other field.

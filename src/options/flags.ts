@@ -100,6 +100,15 @@ export const FLAGS: readonly Flag[] = [
     description: 'delete only tags that are not the slug of an existing branch or open merge request',
   },
   {
+    name: 'accept-ages',
+    type: 'strings',
+    commands: ['prune'],
+    envSeparator: 'comma-or-space',
+    description:
+      "let age rules act on tag times that are not last pushes: first-push (created_at on GitLab's registry), build-time (legacy registries) (repeatable)",
+    default: 'last pushes only',
+  },
+  {
     name: 'config',
     type: 'string',
     commands: ['prune'],

@@ -1,7 +1,7 @@
 // A prune policy — scope and rules — from loose values (flags or a config file), validated with
 // messages that name where each value came from.
 
-import type { GroupRef, ProjectRef } from '../model.ts';
+import type { AgeSource, GroupRef, ProjectRef } from '../model.ts';
 import { parseDuration } from '../plan/duration.ts';
 import { compileGlob, type RepositoryGlob } from '../plan/glob.ts';
 import { compileTagPattern, type TagPattern } from '../plan/regex.ts';
@@ -29,13 +29,19 @@ export interface PolicyInput {
   keepLatest?: number;
   olderThan?: string;
   staleBranches: boolean;
+  /** kinds of tag time the age rules may act on besides last pushes */
+  acceptAges?: string[];
 }
 
 export type Where = (field: string) => string;
 
 /** Throws (via fail) at the first problem; fail(message) must not return. */
 export function buildPolicy(input: PolicyInput, where: Where, fail: (message: string) => never): Policy {
-  const rules: RetentionRules = { keep: [], staleBranches: input.staleBranches };
+  const rules: RetentionRules = {
+    keep: [],
+    staleBranches: input.staleBranches,
+    acceptAges: (input.acceptAges ?? []).map((text) => ageSource(text, where('accept-ages'), fail)),
+  };
   if (input.match !== undefined) rules.match = pattern(input.match, where('match'), fail);
   rules.keep = input.keep.map((source) => pattern(source, where('keep'), fail));
   if (input.keepLatest !== undefined) {
@@ -71,6 +77,15 @@ export function buildPolicy(input: PolicyInput, where: Where, fail: (message: st
     ...(repositories ? { repositories } : {}),
     rules,
   };
+}
+
+/** first-push or build-time: the kinds of time that need accepting (last pushes always count). */
+function ageSource(text: string, where: string, fail: (message: string) => never): AgeSource {
+  const value = text.trim().toLowerCase();
+  if (value === 'first-push' || value === 'build-time') return value;
+  return fail(
+    `${where} ${text} is not a kind of tag time to accept: use first-push (GitLab's created_at on a registry with the metadata database) or build-time (legacy registries); last pushes are always used`,
+  );
 }
 
 function pattern(source: string, where: string, fail: (message: string) => never): TagPattern {

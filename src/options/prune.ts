@@ -28,6 +28,7 @@ const POLICY_FLAGS = [
   'keep-latest',
   'older-than',
   'stale-branches',
+  'accept-ages',
 ];
 
 const fail = (message: string): never => {
@@ -77,6 +78,7 @@ async function resolvePolicies(raw: RawOptions, env: Env): Promise<Policy[]> {
     ...(raw.has('repository') ? { repositories: raw.strings('repository')?.value ?? [] } : {}),
     keep: raw.strings('keep')?.value ?? [],
     staleBranches: raw.flag('stale-branches'),
+    ...(raw.has('accept-ages') ? { acceptAges: raw.strings('accept-ages')?.value ?? [] } : {}),
   };
   const match = raw.string('match');
   if (match) input.match = match.value;

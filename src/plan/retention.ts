@@ -8,14 +8,25 @@
 //   4. --stale-branches: the default branch's slug and the slug of every existing branch or open
 //      merge request's source branch are kept.
 //   5. When an age rule is set (--keep-latest, --older-than), a tag without a usable push time is
-//      kept: we never delete what we cannot date.
+//      kept: we never delete what we cannot date. A time is usable when its kind is accepted (last
+//      pushes, unless --accept-ages adds first pushes or build times; otherwise the age rules are
+//      refused for the repository) and plausible (not before the repository existed, not in the
+//      future).
 //   6. --keep-latest n: the n most recently pushed of the remaining tags are kept.
 //   7. --older-than d: a tag pushed at or after now − d is kept.
 //   8. Everything else is deleted.
 
 import type { Decision, DeleteRule, Inventory, KeepRule, RepositoryPlan, Tag } from '../model.ts';
+import { describeSource, implausibility } from './ages.ts';
 import { formatDuration } from './duration.ts';
-import { keptByName, nameReason, type ProjectFacts, type RetentionRules, usesAge } from './rules.ts';
+import {
+  acceptsAges,
+  keptByName,
+  nameReason,
+  type ProjectFacts,
+  type RetentionRules,
+  usesAge,
+} from './rules.ts';
 
 export interface PlanInput {
   policy: string;
@@ -37,11 +48,31 @@ export function planRepository({ policy, inventory, rules, facts, now }: PlanInp
     else eligible.push(tag);
   }
 
-  if (usesAge(rules)) {
+  const notes: string[] = [];
+  let refusal: string | undefined;
+  const { times, repository } = inventory;
+  if (usesAge(rules) && eligible.length > 0) {
+    if (times && !acceptsAges(rules, times.meaning)) {
+      refusal = `its tag times are the ${describeSource(times)}, not the last push: the age rules were not applied and nothing was deleted; if that time is right for these tags, accept it with --accept-ages ${times.meaning}`;
+      for (const tag of eligible)
+        keep(tag, 'untrusted-age', `time is the ${describeSource(times)}: not accepted`);
+      eligible = [];
+    }
     const dated: Tag[] = [];
+    let implausible = 0;
     for (const tag of eligible) {
-      if (tag.pushedAt) dated.push(tag);
-      else keep(tag, 'unknown-age', 'push time unknown: never deleted by age');
+      const why = tag.pushedAt ? implausibility(tag.pushedAt, repository, now) : 'push time unknown';
+      if (why === undefined) {
+        dated.push(tag);
+      } else {
+        keep(tag, 'unknown-age', `${why}: never deleted by age`);
+        if (tag.pushedAt) implausible++;
+      }
+    }
+    if (implausible > 0) {
+      notes.push(
+        `${implausible} tag${implausible === 1 ? ' reports a time' : 's report times'} that cannot be a push time (before the repository existed, or in the future): kept, of unknown age`,
+      );
     }
     eligible = dated;
   }
@@ -86,6 +117,8 @@ export function planRepository({ policy, inventory, rules, facts, now }: PlanInp
     complete: inventory.complete,
     decisions: sorted,
     deletions: sorted.filter((decision) => decision.action === 'delete').map((decision) => decision.tag.name),
+    notes,
+    ...(refusal ? { refusal } : {}),
   };
 }
 
@@ -99,8 +132,8 @@ function byName(a: string, b: string): number {
 }
 
 /**
- * "pushed 21d ago". A push time after "now" means the registry's clock or ours is off; such a tag
- * is younger than any cut-off, so it is kept.
+ * "pushed 21d ago". A push time a little after "now" (within the clock tolerance) means the
+ * registry's clock or ours is off; such a tag is younger than any cut-off, so it is kept.
  */
 function describePush(ageMs: number): string {
   return ageMs < 0 ? 'pushed in the future (clock skew)' : `pushed ${describeAge(ageMs)} ago`;

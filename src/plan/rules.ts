@@ -1,7 +1,7 @@
 // The retention rules of a prune policy and the project facts some of them need, and the rules
 // that decide from a tag's name alone (steps 1–4 of the README's list). Pure.
 
-import type { NameRule } from '../model.ts';
+import type { AgeSource, NameRule } from '../model.ts';
 import type { TagPattern } from './regex.ts';
 
 export interface RetentionRules {
@@ -10,6 +10,8 @@ export interface RetentionRules {
   keepLatest?: number;
   olderThanMs?: number;
   staleBranches: boolean;
+  /** kinds of time the age rules may act on besides last pushes (--accept-ages) */
+  acceptAges: readonly AgeSource[];
 }
 
 /** What the rules need to know about a tag's project besides its tags. */
@@ -29,6 +31,10 @@ export const LATEST = 'latest';
 /** Whether any rule looks at push times (and so whether tags without one must be kept). */
 export function usesAge(rules: RetentionRules): boolean {
   return rules.keepLatest !== undefined || rules.olderThanMs !== undefined;
+}
+
+export function acceptsAges(rules: RetentionRules, meaning: AgeSource): boolean {
+  return meaning === 'last-push' || rules.acceptAges.includes(meaning);
 }
 
 /** Which project facts the rules need read before planning. */

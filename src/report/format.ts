@@ -28,3 +28,9 @@ export function table(header: string[], rows: string[][], numeric: (column: numb
       .trimEnd();
   return [line(header), ...rows.map(line)];
 }
+
+/** "1 repository", "3 repositories", "1 tag", "1,200 tags". */
+export function count(n: number, noun: string): string {
+  const plural = noun.endsWith('y') ? `${noun.slice(0, -1)}ies` : `${noun}s`;
+  return `${n.toLocaleString('en-US')} ${n === 1 ? noun : plural}`;
+}

@@ -1,7 +1,7 @@
 // prune's report entry for one repository: its plan, the outcomes, totals and reclaimable bytes,
 // as the JSON report holds it and the text report renders it. Fields are documented in the README.
 
-import type { Execution, Outcome, Repository, RepositoryPlan, TimeSource } from '../model.ts';
+import type { AgeSource, Execution, Outcome, Repository, RepositoryPlan, TimeSource } from '../model.ts';
 import { reclaimableBytes, sharedWithKept } from '../plan/reclaim.ts';
 import { projectPathOf } from '../plan/scope.ts';
 
@@ -26,7 +26,15 @@ export interface PruneTotals {
   unknownSizeImages: number;
   /** repositories that could not be read (their tags were left alone) */
   repositoryErrors: number;
+  /** repositories whose age rules were refused: their times are of a kind the policy does not accept */
+  refusedRepositories: number;
 }
+
+/**
+ * swept: read and planned (and executed, unless a dry run); refused: read, but the age rules were
+ * not applied (nothing deleted); unreadable: the read failed; not-read: the run stopped before it.
+ */
+export type RepositoryStatus = 'swept' | 'refused' | 'unreadable' | 'not-read';
 
 export interface TagEntry {
   name: string;
@@ -48,8 +56,15 @@ export interface RepositoryEntry {
   policy: string;
   project: { id: number; path: string };
   repository: { id: number; path: string; location: string };
+  status: RepositoryStatus;
   /** which push time the ages come from (see README: published_at = last push; created_at = first push or build time) */
   pushedAtSource: PushedAtSource;
+  /** what that time means: last-push, first-push, build-time; 'none' when no time was read */
+  ageSource: AgeSource | 'none';
+  /** what people should know about the plan: times that cannot be push times, … */
+  notes: string[];
+  /** why the age rules were not applied here (status 'refused') */
+  refusal?: string;
   totals: PruneTotals;
   tags: TagEntry[];
   /** false when tags younger than the --older-than cut-off were not read: all of them are kept */
@@ -78,6 +93,7 @@ export function emptyTotals(): PruneTotals {
     reclaimableBytes: 0,
     unknownSizeImages: 0,
     repositoryErrors: 0,
+    refusedRepositories: 0,
   };
 }
 
@@ -95,12 +111,13 @@ export function repositoryEntry(
   const shared = sharedWithKept(decisions);
   const totals = emptyTotals();
   totals.repositories = 1;
+  if (plan.refusal) totals.refusedRepositories = 1;
   const tags = decisions.map((decision): TagEntry => {
     const { tag } = decision;
     totals.tags++;
     if (decision.action === 'keep') totals.kept++;
     else totals.planned++;
-    if (decision.rule === 'unknown-age') totals.unknownAge++;
+    if (decision.rule === 'unknown-age' || decision.rule === 'untrusted-age') totals.unknownAge++;
     const result = outcomes.get(tag.name);
     if (result && result.outcome !== 'planned') totals[result.outcome]++;
     return {
@@ -138,7 +155,11 @@ export function repositoryEntry(
   return {
     policy: plan.policy,
     ...where(repository),
+    status: plan.refusal ? 'refused' : 'swept',
     pushedAtSource: times?.field ?? 'none',
+    ageSource: times?.meaning ?? 'none',
+    notes: plan.notes,
+    ...(plan.refusal ? { refusal: plan.refusal } : {}),
     totals,
     allTagsRead: plan.complete,
     reclaimableIsUpperBound,
@@ -150,11 +171,15 @@ export function failedRepositoryEntry(
   policy: string,
   repository: Repository,
   error: string,
+  status: 'unreadable' | 'not-read',
 ): RepositoryEntry {
   return {
     policy,
     ...where(repository),
+    status,
     pushedAtSource: 'none',
+    ageSource: 'none',
+    notes: [],
     totals: { ...emptyTotals(), repositories: 1, repositoryErrors: 1 },
     allTagsRead: false,
     reclaimableIsUpperBound: false,

@@ -2,7 +2,7 @@
 
 import { ALREADY_GONE } from '../model.ts';
 import type { Colors } from './console.ts';
-import { formatBytes, table } from './format.ts';
+import { count, formatBytes, table } from './format.ts';
 import { isProblem, paintOutcome } from './outcomes.ts';
 import {
   addTotals,
@@ -15,8 +15,13 @@ import {
 /** A sweep expects protected tags: they are not a failure of it. */
 export const IN_A_SWEEP = { protectedFails: false };
 
-const CREATED_AT_NOTE =
-  'ages from created_at: the first push of each tag name (the image build time on legacy registries), not the last push';
+/** What each kind of tag time is, as the job log says it. */
+const AGE_SOURCE_WORDS: Record<RepositoryEntry['ageSource'], string> = {
+  'last-push': 'ages from the last push (publishedAt)',
+  'first-push': 'ages from created_at: the first push of each tag name, not the last push',
+  'build-time': 'ages from created_at: the image build time (legacy registry), not a push time',
+  none: '',
+};
 
 /** Lines for one repository in the job log. */
 export function renderRepository(
@@ -33,7 +38,9 @@ export function renderRepository(
     return lines;
   }
   if (!quiet) {
-    const read = entry.allTagsRead ? `${t.tags} tags` : `${t.tags} tags read (younger ones kept unread)`;
+    const read = entry.allTagsRead
+      ? count(t.tags, 'tag')
+      : `${count(t.tags, 'tag')} read (younger ones kept without reading)`;
     const counts = dryRun
       ? `${read}: ${colors.cyan(`${t.planned} to delete`)}, ${t.kept} kept`
       : `${read}: ${colors.green(`${t.deleted} deleted`)}${t.absent ? `, ${t.absent} ${ALREADY_GONE}` : ''}, ${t.kept} kept`;
@@ -50,11 +57,13 @@ export function renderRepository(
           )
         : '';
     lines.push(`  ${colors.bold(entry.repository.path)}  ${[counts, ...problems].join(', ')}${reclaim}`);
-    // Ages from created_at are first pushes (image build times on legacy registries): say so.
-    if (entry.pushedAtSource === 'created_at') {
-      lines.push(`    ${colors.dim(CREATED_AT_NOTE)}`);
+    // Ages from created_at are first pushes or build times: say so wherever they are used.
+    if (entry.ageSource === 'first-push' || entry.ageSource === 'build-time') {
+      lines.push(`    ${colors.dim(AGE_SOURCE_WORDS[entry.ageSource])}`);
     }
   }
+  if (entry.refusal) lines.push(`    ${colors.red('✖ refused:')} ${entry.refusal}`);
+  for (const note of entry.notes) lines.push(`    ${colors.yellow('note:')} ${note}`);
   const shown = entry.tags.filter((tag) => {
     if (tag.outcome && (tag.outcome === 'protected' || isProblem(tag.outcome, IN_A_SWEEP))) return true;
     if (quiet) return false;

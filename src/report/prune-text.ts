@@ -5,7 +5,7 @@ import type { Repository } from '../model.ts';
 import type { PruneOptions } from '../options/prune.ts';
 import { projectPathOf } from '../plan/scope.ts';
 import type { Console } from './console.ts';
-import { formatBytes } from './format.ts';
+import { count, formatBytes } from './format.ts';
 import { addTotals, emptyTotals, type PruneTotals, type RepositoryEntry } from './prune-entry.ts';
 import { renderRepository, renderSummaryTable, SUMMARY_ROWS } from './prune-render.ts';
 import { sectionEnd, sectionStart } from './sections.ts';
@@ -56,7 +56,7 @@ export class PruneTextReport {
     this.pending.delete(entry.project.id);
     this.done.push({ name: project.path, totals: project.totals });
     const t = project.totals;
-    const title = `${this.console.colors.bold(project.path)}: ${t.repositories} repositories, ${t.tags} tags, ${this.options.dryRun ? `${t.planned} to delete` : `${t.deleted} deleted`}`;
+    const title = `${this.console.colors.bold(project.path)}: ${count(t.repositories, 'repository')}, ${count(t.tags, 'tag')}, ${this.options.dryRun ? `${t.planned} to delete` : `${t.deleted} deleted`}`;
     if (this.options.output.gitlabCi) {
       // Stamped with the run's start (the clock is not read here): GitLab shows only a section's
       // duration, and a project's section is written at once.
@@ -70,32 +70,41 @@ export class PruneTextReport {
     }
   }
 
-  /** @param requests requests sent during the run, for the summary line */
-  finish(total: PruneTotals, requests: number, finishedAt: Date): void {
+  /**
+   * The summary table and line. A run that stopped before any repository was read prints none:
+   * the error that stopped it is the news.
+   * @param requests requests sent during the run, for the summary line
+   */
+  finish(total: PruneTotals, run: { requests: number; finishedAt: Date; exitCode: number }): void {
     const { colors } = this.console;
+    if (run.exitCode !== 0 && total.repositories === 0) return;
     // One row per repository when there are few, else per project (folded beyond SUMMARY_ROWS).
     const rows = this.repositoryRows.length <= SUMMARY_ROWS ? this.repositoryRows : this.done;
     if (!this.options.output.quiet && total.repositories > 0) {
       this.console.out('');
       for (const line of renderSummaryTable(rows, total, this.options.dryRun)) this.console.out(line);
     }
-    const seconds = ((finishedAt.getTime() - this.startedAt.getTime()) / 1000).toFixed(1);
-    const cost = colors.dim(`(${requests} requests, ${seconds} s)`);
+    const seconds = ((run.finishedAt.getTime() - this.startedAt.getTime()) / 1000).toFixed(1);
+    const cost = colors.dim(`(${count(run.requests, 'request')}, ${seconds} s)`);
     const reclaim =
       total.reclaimableBytes > 0
         ? `, ${this.reclaimableIsUpperBound ? 'up to ' : ''}${formatBytes(total.reclaimableBytes)} reclaimable by garbage collection`
         : '';
-    const problems = total.failed + total.forbidden + total.repositoryErrors;
-    const mark = problems > 0 ? colors.red('✖') : colors.green('✔');
+    const failedTags = total.failed + total.forbidden;
+    const mark = run.exitCode === 0 ? colors.green('✔') : colors.red('✖');
     const what = this.options.dryRun
-      ? `Dry run: ${total.planned} of ${total.tags} tags would be deleted`
-      : `${total.deleted + total.absent} of ${total.tags} tags deleted`;
+      ? `Dry run: ${total.planned} of ${count(total.tags, 'tag')} would be deleted`
+      : `${total.deleted + total.absent} of ${count(total.tags, 'tag')} deleted`;
     const extra = [
       total.protected ? `${total.protected} protected` : '',
-      problems ? colors.red(`${problems} failed`) : '',
+      failedTags ? colors.red(`${failedTags} failed`) : '',
+      total.repositoryErrors ? colors.red(`${count(total.repositoryErrors, 'repository')} not read`) : '',
+      total.refusedRepositories
+        ? colors.red(`${count(total.refusedRepositories, 'repository')} refused`)
+        : '',
     ].filter(Boolean);
     this.console.out(
-      `${mark} ${what} in ${total.repositories} repositories${extra.length ? ` (${extra.join(', ')})` : ''}${reclaim} ${cost}`,
+      `${mark} ${what} in ${count(total.repositories, 'repository')}${extra.length ? ` (${extra.join(', ')})` : ''}${reclaim} ${cost}`,
     );
   }
 }

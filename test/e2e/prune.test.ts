@@ -113,22 +113,39 @@ describe('prune --older-than 14d --keep-latest 5 --keep semver', () => {
     expect(pages).toBeLessThan(2000 / 20 / 3);
   });
 
-  test('a legacy registry (no push times to sort by) falls back to reading everything, same result', async () => {
+  test('a legacy registry reports build times: refused by default (exit 1, nothing deleted, how to accept them)', async () => {
     const state = new SandboxState();
     const w = seedRetentionWorld(state, { projects: 1, repositories: 3, tags: 600 });
     const sandbox = await startSandbox({ state, registryMode: 'legacy' });
     sandboxes.push(sandbox);
     const before = snapshot(sandbox);
-    const expected = oracle(sandbox, Date.now());
-    const result = await runCli(
-      ['prune', '--project', w.projects[0]!.fullPath, ...RULES],
-      envFor(sandbox, { REGISTRY_CLEANER_TOKEN: w.personalToken }),
+    const env = envFor(sandbox, { REGISTRY_CLEANER_TOKEN: w.personalToken });
+    const refused = await runCli(
+      ['prune', '--project', w.projects[0]!.fullPath, ...RULES, '--output', 'json'],
+      env,
     );
-    expect(result.code).toBe(0);
+    expect(refused.code).toBe(1);
+    expect(snapshot(sandbox)).toEqual(before);
+    const report = JSON.parse(refused.stdout) as Omit<Report, 'repositories'> & {
+      repositories: { status: string; ageSource: string; refusal?: string }[];
+    };
+    expect(report.repositories.map((r) => [r.status, r.ageSource])).toEqual(
+      Array(3).fill(['refused', 'build-time']),
+    );
+    expect(report.repositories[0]?.refusal).toMatch(/--accept-ages build-time$/);
+    expect(report.totals).toMatchObject({ refusedRepositories: 3, deleted: 0 });
+
+    // Accepted, the build times of this world (pushed as built) give the oracle's result.
+    const expected = oracle(sandbox, Date.now());
+    const accepted = await runCli(
+      ['prune', '--project', w.projects[0]!.fullPath, ...RULES, '--accept-ages', 'build-time'],
+      env,
+    );
+    expect(accepted.code).toBe(0);
     expect(snapshot(sandbox)).toEqual(new Set([...before].filter((tag) => !expected.has(tag))));
   });
 
-  test('with a CI job token (REST only) the result is the same on its own project', async () => {
+  test('with a CI job token (REST only) first pushes are refused unless accepted; accepted, the result is the same', async () => {
     const { sandbox, world: w } = await world({ projects: 1, repositories: 3, tags: 900 });
     const project = w.projects[0]!;
     const env = envFor(sandbox, {
@@ -137,8 +154,18 @@ describe('prune --older-than 14d --keep-latest 5 --keep semver', () => {
       CI_JOB_TOKEN: w.jobTokens.get(project.id)!,
     });
     const before = snapshot(sandbox);
+    const refused = await runCli(['prune', ...RULES], env);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toMatch(
+      /refused: its tag times are the first push of the tag name \(created_at\)/,
+    );
+    expect(snapshot(sandbox)).toEqual(before);
+    // refused times are not worth a details request per tag
+    expect(sandbox.requests.filter((r) => r.operation === 'tagDetails')).toEqual([]);
+
+    sandbox.resetRequests();
     const expected = oracle(sandbox, Date.now());
-    const result = await runCli(['prune', ...RULES, '--output', 'json'], env);
+    const result = await runCli(['prune', ...RULES, '--accept-ages', 'first-push', '--output', 'json'], env);
     expect(result.code).toBe(0);
     expect(snapshot(sandbox)).toEqual(new Set([...before].filter((tag) => !expected.has(tag))));
     expect(sandbox.requests.every((r) => r.auth === 'job' && r.operation !== 'graphql')).toBe(true);

@@ -7,9 +7,10 @@ import { GitLabResponseError } from '../../src/errors.ts';
 import { executeDeletes } from '../../src/execute/delete-tags.ts';
 import { executeRepositoryPlan } from '../../src/execute/prune-deletes.ts';
 import { readAllTagsGraphql, readTagsByTime } from '../../src/gitlab/graphql-tags.ts';
+import { RegistryFeatures } from '../../src/gitlab/registry-features.ts';
 import { listProjectRepositories } from '../../src/gitlab/repositories.ts';
 import { isTagListed } from '../../src/gitlab/tags.ts';
-import { byAge, makeApi, ORIGIN, planDeleting, repository, useNock } from './support.ts';
+import { byAge, makeApi, nockSchema, ORIGIN, planDeleting, repository, useNock } from './support.ts';
 
 useNock();
 
@@ -74,6 +75,7 @@ describe('deletes', () => {
 
 describe('reads that must not pass for a short list', () => {
   test('a GraphQL tags page with errors fails the read', async () => {
+    nockSchema();
     nock(ORIGIN)
       .post(GRAPHQL)
       .reply(200, {
@@ -81,7 +83,9 @@ describe('reads that must not pass for a short list', () => {
         errors: [{ message: 'registry unreachable' }],
       });
     const { api } = makeApi();
-    await expect(readAllTagsGraphql(api, repository())).rejects.toThrow(/registry unreachable/);
+    await expect(readAllTagsGraphql(api, repository(), new RegistryFeatures(api))).rejects.toThrow(
+      /registry unreachable/,
+    );
   });
 
   test('a keyset probe failing with anything but 405 is an error, not a full scan', async () => {
@@ -120,6 +124,7 @@ describe('reads that must not pass for a short list', () => {
     const sortIs = (sort: string) => (body: { variables?: { sort?: string } }) =>
       body.variables?.sort === sort;
     const same = '2026-01-01T00:00:00Z';
+    nockSchema();
     nock(ORIGIN)
       .post(GRAPHQL, sortIs('PUBLISHED_AT_DESC'))
       .reply(200, page([node('newest', '2026-03-01T00:00:00Z'), node('tie-b', same)], 'c'))
@@ -137,7 +142,12 @@ describe('reads that must not pass for a short list', () => {
         ),
       );
     const { api } = makeApi();
-    const read = await readTagsByTime(api, repository(), byAge('2026-06-01T00:00:00Z', 2));
+    const read = await readTagsByTime(
+      api,
+      repository(),
+      byAge('2026-06-01T00:00:00Z', 2),
+      new RegistryFeatures(api),
+    );
     expect(read?.tags.map((t) => t.name).sort()).toEqual(['newest', 'old', 'tie-a', 'tie-b']);
     expect(read?.complete).toBe(true);
   });

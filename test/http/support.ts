@@ -73,9 +73,30 @@ export function repository(overrides: Partial<Repository> = {}): Repository {
   };
 }
 
+/**
+ * GitLab's answer to the schema introspection readers send once per run: a GitLab of `version`
+ * (publishedAt from 16.8, PUBLISHED_AT sorts from 17.0).
+ */
+export function nockSchema(version: '16.5' | '16.9' | '17.3' = '17.3'): nock.Scope {
+  const fields = ['name', 'digest', 'createdAt', 'totalSize', ...(version === '16.5' ? [] : ['publishedAt'])];
+  const sorts = [
+    'NAME_ASC',
+    'NAME_DESC',
+    ...(version === '17.3' ? ['PUBLISHED_AT_ASC', 'PUBLISHED_AT_DESC'] : []),
+  ];
+  return nock(ORIGIN)
+    .post('/gitlab/api/graphql', (body: { query?: string }) => body.query?.includes('__type') === true)
+    .reply(200, {
+      data: {
+        tag: { fields: fields.map((name) => ({ name })) },
+        sort: { enumValues: sorts.map((name) => ({ name })) },
+      },
+    });
+}
+
 /** A plan of this repository that deletes exactly `names`. */
 export function planDeleting(names: readonly string[], of: Repository = repository()): RepositoryPlan {
-  return { policy: 'test', repository: of, complete: true, decisions: [], deletions: [...names] };
+  return { policy: 'test', repository: of, complete: true, decisions: [], deletions: [...names], notes: [] };
 }
 
 /**
@@ -86,9 +107,16 @@ export function byAge(cutoff: string, keepLatest?: number): ReadStrategy {
   const olderThanMs = 14 * 86_400_000;
   const now = new Date(Date.parse(cutoff) + olderThanMs);
   return readStrategy(
-    { keep: [], staleBranches: false, olderThanMs, ...(keepLatest === undefined ? {} : { keepLatest }) },
+    {
+      keep: [],
+      staleBranches: false,
+      acceptAges: [],
+      olderThanMs,
+      ...(keepLatest === undefined ? {} : { keepLatest }),
+    },
     {},
     now,
+    repository(),
   );
 }
 

@@ -266,6 +266,10 @@ export class SandboxState {
     };
     store.set(tag);
     if (!repository.lastPublishedAt || repository.lastPublishedAt < at) repository.lastPublishedAt = at;
+    // GitLab creates a repository's record when its first push is authorised
+    // (ContainerRepository.find_or_create_from_path, called by the registry's token service): no tag
+    // predates it. A world seeded with older pushes moves the creation back to the first of them.
+    if (at < repository.createdAt) repository.createdAt = at;
     return tag;
   }
 

@@ -23,7 +23,7 @@ export function pattern(source: string): TagPattern {
 }
 
 export function rules(overrides: Partial<RetentionRules> = {}): RetentionRules {
-  return { keep: [], staleBranches: false, ...overrides };
+  return { keep: [], staleBranches: false, acceptAges: [], ...overrides };
 }
 
 export function repository(overrides: Partial<Repository> = {}): Repository {

@@ -5,7 +5,7 @@ import type { Tag, TagOrder } from '../../src/model.ts';
 import { readStrategy } from '../../src/plan/read-strategy.ts';
 import { planRepository } from '../../src/plan/retention.ts';
 import type { ProjectFacts, RetentionRules } from '../../src/plan/rules.ts';
-import { DAY, inventory, NOW, pattern, repository } from './builders.ts';
+import { DAY, inventory, NOW, pattern, repository, rules } from './builders.ts';
 
 const LAST_PUSH = { field: 'published_at', meaning: 'last-push' } as const;
 
@@ -29,7 +29,7 @@ const tagsArb = fc
   .uniqueArray(
     fc.record({
       name: fc.oneof(fc.constantFrom(...NAMES), fc.stringMatching(/^[a-z0-9]{1,6}$/)),
-      halfDaysAgo: fc.integer({ min: -2, max: 80 }),
+      halfDaysAgo: fc.integer({ min: -6, max: 80 }),
     }),
     { selector: (t) => t.name, maxLength: 40 },
   )
@@ -51,12 +51,16 @@ const rulesArb = fc
   .map(
     (r): RetentionRules => ({
       olderThanMs: r.olderDays * DAY,
+      acceptAges: [],
       keep: r.keep.map(pattern),
       staleBranches: r.staleBranches,
       ...(r.keepLatest === undefined ? {} : { keepLatest: r.keepLatest }),
       ...(r.match === undefined ? {} : { match: pattern(r.match) }),
     }),
   );
+
+/** Created 30 days ago: times older than that (and those in the future) are not push times. */
+const REPOSITORY = repository({ createdAt: new Date(NOW.getTime() - 30 * DAY) });
 
 const FACTS: ProjectFacts = {
   branches: { liveSlugs: new Map([['feature-a', 'feature/a']]), defaultBranchSlug: 'main' },
@@ -71,9 +75,9 @@ describe('the read strategy', () => {
         fc.array(fc.nat(), { minLength: 40, maxLength: 40 }),
         fc.integer({ min: 1, max: 7 }),
         async (tags, rules, tieOrder, pageSize) => {
-          const strategy = readStrategy(rules, FACTS, NOW);
+          const strategy = readStrategy(rules, FACTS, NOW, REPOSITORY);
           const partial = await readPasses(
-            repository(),
+            REPOSITORY,
             strategy,
             sortingSource(tags, tieOrder, pageSize),
             LAST_PUSH,
@@ -83,7 +87,7 @@ describe('the read strategy', () => {
           const plan = (read: typeof partial) =>
             planRepository({ policy: 'p', inventory: read, rules, facts: FACTS, now: NOW });
           const fromPartial = plan(partial);
-          const fromAll = plan(inventory(tags));
+          const fromAll = plan(inventory(tags, { repository: REPOSITORY }));
           expect(fromPartial.deletions).toEqual(fromAll.deletions);
           const actionInFull = new Map(fromAll.decisions.map((d) => [d.tag.name, d.action]));
           for (const decision of fromPartial.decisions)
@@ -101,28 +105,36 @@ describe('the read strategy', () => {
       name: `t${days}`,
       pushedAt: new Date(NOW.getTime() - days * DAY),
     }));
-    const strategy = readStrategy({ keep: [], staleBranches: false, olderThanMs: 10 * DAY }, {}, NOW);
+    const strategy = readStrategy(rules({ olderThanMs: 10 * DAY }), {}, NOW, repository());
     expect(strategy.passes).toEqual(['oldest-first']);
     const read = await readPasses(repository(), strategy, sortingSource(tags, [], 2), LAST_PUSH);
     expect(read?.tags.map((t) => t.name)).toEqual(['t30', 't20']);
     expect(read?.complete).toBe(false);
   });
 
+  test('a read whose oldest-first pass reaches what the newest-first pass read is complete', async () => {
+    // keep-latest 3 reads t0 t1 t2 newest first; oldest first t30 t20 t2, then t1: read already
+    const tags = [0, 1, 2, 20, 30].map((days) => ({
+      name: `t${days}`,
+      pushedAt: new Date(NOW.getTime() - days * DAY),
+    }));
+    const strategy = readStrategy(rules({ olderThanMs: 1.5 * DAY, keepLatest: 3 }), {}, NOW, repository());
+    const read = await readPasses(repository(), strategy, sortingSource(tags, [], 2), LAST_PUSH);
+    expect(read?.tags.map((t) => t.name).sort()).toEqual(['t0', 't1', 't2', 't20', 't30']);
+    expect(read?.complete).toBe(true);
+  });
+
   test('without --older-than every tag is needed: no passes, the reader reads all by name', () => {
-    const strategy = readStrategy({ keep: [], staleBranches: false, keepLatest: 3 }, {}, NOW);
+    const strategy = readStrategy(rules({ keepLatest: 3 }), {}, NOW, repository());
     expect(strategy.passes).toEqual([]);
     expect(strategy.needsTime('feature-x')).toBe(true);
     expect(strategy.needsTime('latest')).toBe(false);
   });
 
   test('times are needed only where an age rule could decide: never for names the name rules keep', () => {
-    const strategy = readStrategy(
-      { keep: [pattern('v.*')], staleBranches: false, olderThanMs: DAY },
-      {},
-      NOW,
-    );
+    const strategy = readStrategy(rules({ keep: [pattern('v.*')], olderThanMs: DAY }), {}, NOW, repository());
     expect(['v1', 'latest', 'feature'].map((name) => strategy.needsTime(name))).toEqual([false, false, true]);
-    const noAge = readStrategy({ keep: [], staleBranches: true }, FACTS, NOW);
+    const noAge = readStrategy(rules({ staleBranches: true }), FACTS, NOW, repository());
     expect(noAge.needsTime('feature')).toBe(false);
   });
 });

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import type { Decision, Tag } from '../../src/model.ts';
+import type { Decision, Inventory, Tag } from '../../src/model.ts';
 import { reclaimableBytes, sharedWithKept } from '../../src/plan/reclaim.ts';
-import { DAY, decide, NOW, pattern, rules, tag } from './builders.ts';
+import { planRepository } from '../../src/plan/retention.ts';
+import { DAY, decide, inventory, NOW, pattern, repository, rules, tag } from './builders.ts';
 
 const deleted = (decisions: Decision[]) =>
   decisions.filter((d) => d.action === 'delete').map((d) => d.tag.name);
@@ -18,8 +19,8 @@ describe('planRepository', () => {
     expect(plan[0]?.because).toBe('pushed 20d ago, older than 2w');
   });
 
-  test('a push time after now (clock skew) is kept as younger, and says so', () => {
-    const plan = decide([tag('skewed', -0.5)], rules({ olderThanMs: 14 * DAY }), NOW);
+  test('a push time a little after now (clock skew) is kept as younger, and says so', () => {
+    const plan = decide([tag('skewed', -2 / 24 / 60)], rules({ olderThanMs: 14 * DAY }), NOW);
     expect(plan[0]).toMatchObject({
       action: 'keep',
       rule: 'younger',
@@ -107,6 +108,69 @@ describe('planRepository', () => {
       liveSlugs: new Map(),
     });
     expect(deleted(plan)).toEqual(['undated']);
+  });
+});
+
+describe('times that are not push times', () => {
+  const created = new Date(NOW.getTime() - 60 * DAY);
+  const plan = (tags: Tag[], times: Inventory['times'], retention = rules({ olderThanMs: 14 * DAY })) =>
+    planRepository({
+      policy: 'p',
+      inventory: inventory(tags, {
+        repository: repository({ createdAt: created }),
+        ...(times ? { times } : {}),
+      }),
+      rules: retention,
+      facts: {},
+      now: NOW,
+    });
+  const LAST = { field: 'published_at', meaning: 'last-push' } as const;
+  const FIRST = { field: 'created_at', meaning: 'first-push' } as const;
+  const BUILD = { field: 'created_at', meaning: 'build-time' } as const;
+
+  test('a time before the repository existed (a reproducible build: 1970) is an unknown age, named and noted', () => {
+    const epoch = { name: 'jib', pushedAt: new Date(0) };
+    const result = plan([epoch, tag('old', 30), tag('new', 1)], LAST);
+    expect(result.deletions).toEqual(['old']);
+    expect(result.decisions.find((d) => d.tag.name === 'jib')).toMatchObject({
+      action: 'keep',
+      rule: 'unknown-age',
+      because: expect.stringMatching(/1970-01-01 is before its repository existed/),
+    });
+    expect(result.notes).toEqual([expect.stringMatching(/^1 tag reports a time that cannot be a push time/)]);
+  });
+
+  test('a time well in the future is an unknown age, not "younger"', () => {
+    const result = plan([tag('ahead', -2)], LAST);
+    expect(result.decisions[0]).toMatchObject({
+      rule: 'unknown-age',
+      because: expect.stringMatching(/in the future/),
+    });
+    expect(result.notes).toHaveLength(1);
+  });
+
+  test('first pushes and build times are refused by default: nothing is deleted, and the plan says how to accept them', () => {
+    for (const times of [FIRST, BUILD]) {
+      const result = plan([tag('old', 30), tag('latest', 30)], times);
+      expect(result.deletions).toEqual([]);
+      expect(result.refusal).toMatch(new RegExp(`--accept-ages ${times.meaning}$`));
+      expect(result.decisions.find((d) => d.tag.name === 'old')?.rule).toBe('untrusted-age');
+      expect(result.decisions.find((d) => d.tag.name === 'latest')?.rule).toBe('latest');
+    }
+  });
+
+  test('an accepted kind of time is used; a refusal needs a tag the age rules would decide', () => {
+    const accepted = plan(
+      [tag('old', 30)],
+      FIRST,
+      rules({ olderThanMs: 14 * DAY, acceptAges: ['first-push'] }),
+    );
+    expect(accepted.deletions).toEqual(['old']);
+    expect(accepted.refusal).toBeUndefined();
+    const onlyNames = plan([tag('latest', 30)], BUILD);
+    expect(onlyNames.refusal).toBeUndefined();
+    const noAgeRule = plan([tag('old', 30)], BUILD, rules({ staleBranches: true }));
+    expect(noAgeRule.refusal).toBeUndefined();
   });
 });
 
