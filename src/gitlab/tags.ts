@@ -3,10 +3,12 @@
 // (three generations of answers to DELETE of a missing tag, see DeleteAnswer).
 
 import { mapConcurrent } from '../concurrency.ts';
+import { GitLabResponseError } from '../errors.ts';
 import type { DeleteTarget, Repository, Tag } from '../model.ts';
 import type { GitLabApi } from './api.ts';
 import { errorFor, gitlabMessage, JOB_TOKEN_OTHER_PROJECT, PROTECTED_TAGS } from './failures.ts';
 import { MAX_OFFSET_PAGE_SIZE, pages } from './pagination.ts';
+import { countTags } from './repositories.ts';
 import { tagFromDetails, tagNameOf } from './tag-json.ts';
 import { byteCompare, precedingTagName } from './tag-order.ts';
 
@@ -79,8 +81,10 @@ export async function deleteTag(api: GitLabApi, repository: Repository, tag: str
 /**
  * Whether the tag is listed in the repository — the ground truth for "already gone", since the
  * details endpoint answers 404 for some multi-arch tags that exist. One keyset request starting just
- * before the name settles it on registries with the metadata database; otherwise (legacy registry:
- * 405, or a GitLab that ignores keyset) the offset pages are read until the tag shows up.
+ * before the name settles it on registries with the metadata database, when it shows the tag or
+ * its neighbours; otherwise (an empty page, a legacy registry: 405, a GitLab that ignores keyset)
+ * the pages are read until the tag shows up. GitLab lists its registry's errors as empty lists, so
+ * a repository listed empty is counted before the tag is called absent.
  */
 export async function isTagListed(api: GitLabApi, repository: Repository, tag: string): Promise<boolean> {
   const action = `list the tags of ${repository.path}`;
@@ -112,11 +116,25 @@ export async function isTagListed(api: GitLabApi, repository: Repository, tag: s
       (name, i) =>
         byteCompare(name, last ?? '') > 0 && (i === 0 || byteCompare(names[i - 1] as string, name) < 0),
     );
-    if (ordered) return false;
+    // An empty page proves nothing: the tag may have been the last name, or the registry silent.
+    if (ordered && names.length > 0) return false;
   }
-  const offset = api.url(tagsPath(repository), { per_page: MAX_OFFSET_PAGE_SIZE });
-  for await (const page of pages(api, offset, { label: 'listTags', action })) {
+  const scan = keysetAnswered
+    ? api.url(tagsPath(repository), { pagination: 'keyset', per_page: 1000 })
+    : api.url(tagsPath(repository), { per_page: MAX_OFFSET_PAGE_SIZE });
+  let listedAny = false;
+  for await (const page of pages(api, scan, { label: 'listTags', action })) {
+    if (page.length > 0) listedAny = true;
     if (page.some((item) => tagNameOf(item) === tag)) return true;
+  }
+  if (!listedAny) {
+    const count = await countTags(api, repository);
+    if (count > 0) {
+      throw new GitLabResponseError(
+        `cannot tell whether ${tag} is still in ${repository.path}: GitLab lists no tags there but counts ${count} (its registry did not answer); run again later`,
+        200,
+      );
+    }
   }
   return false;
 }

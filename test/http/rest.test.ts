@@ -199,10 +199,49 @@ describe('isTagListed', () => {
       .query((q) => q.pagination === 'keyset')
       .reply(200, [{ name: 'b' }, { name: 'A' }])
       .get(TAG_PATH)
-      .query({ per_page: '100' })
-      .reply(200, [{ name: 'Feature-X' }, { name: 'feature-x' }], { 'x-next-page': '' });
+      .query({ pagination: 'keyset', per_page: '1000' })
+      .reply(200, [{ name: 'Feature-X' }, { name: 'feature-x' }]);
     const { api } = makeApi();
     expect(await isTagListed(api, repository(), 'feature-x')).toBe(true);
+  });
+
+  test('an empty probe page is not proof of absence: the tag may have been the last name', async () => {
+    nock(ORIGIN)
+      .get(TAG_PATH)
+      .query((q) => q.pagination === 'keyset' && q.per_page === '20')
+      .reply(200, [])
+      .get(TAG_PATH)
+      .query({ pagination: 'keyset', per_page: '1000' })
+      .reply(200, [{ name: 'a' }, { name: 'b' }]);
+    const { api, http } = makeApi();
+    expect(await isTagListed(api, repository(), 'zz')).toBe(false);
+    expect(http.statistics.total).toBe(2);
+  });
+
+  test('a repository listed empty that GitLab still counts tags in: absence cannot be confirmed', async () => {
+    nock(ORIGIN)
+      .get(TAG_PATH)
+      .query(true)
+      .times(2)
+      .reply(200, [])
+      .post('/gitlab/api/graphql', (body: { query?: string }) => body.query?.includes('tagsCount') === true)
+      .reply(200, { data: { containerRepository: { tagsCount: 4 } } });
+    const { api } = makeApi();
+    await expect(isTagListed(api, repository(), 'feature-x')).rejects.toThrow(
+      /cannot tell whether feature-x is still in acme\/web-app: GitLab lists no tags there but counts 4/,
+    );
+  });
+
+  test('an empty repository that GitLab counts empty: the tag is absent', async () => {
+    nock(ORIGIN)
+      .get(TAG_PATH)
+      .query(true)
+      .times(2)
+      .reply(200, [])
+      .post('/gitlab/api/graphql')
+      .reply(200, { data: { containerRepository: { tagsCount: 0 } } });
+    const { api } = makeApi();
+    expect(await isTagListed(api, repository(), 'feature-x')).toBe(false);
   });
 });
 
