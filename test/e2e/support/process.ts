@@ -13,6 +13,8 @@ export interface RunOptions {
   env: Record<string, string>;
   cwd?: string;
   timeoutMs?: number;
+  /** written to the child's stdin, which is then closed (by default stdin is not connected) */
+  input?: string;
 }
 
 /** PATH and HOME of this process, and nothing else: the base of every child's environment. */
@@ -28,9 +30,10 @@ export async function run(
   const child = spawn(file, [...args], {
     env: options.env,
     cwd: options.cwd,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     ...(options.timeoutMs ? { timeout: options.timeoutMs, killSignal: 'SIGKILL' as const } : {}),
   });
+  if (options.input !== undefined) child.stdin?.end(options.input);
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
