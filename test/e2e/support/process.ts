@@ -13,7 +13,7 @@ export interface RunOptions {
   env: Record<string, string>;
   cwd?: string;
   timeoutMs?: number;
-  /** written to the child's stdin, which is then closed (by default stdin is not connected) */
+  /** written to the child's stdin, which is then closed */
   input?: string;
 }
 
@@ -30,10 +30,13 @@ export async function run(
   const child = spawn(file, [...args], {
     env: options.env,
     cwd: options.cwd,
-    stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
     ...(options.timeoutMs ? { timeout: options.timeoutMs, killSignal: 'SIGKILL' as const } : {}),
   });
-  if (options.input !== undefined) child.stdin?.end(options.input);
+  // Closed at once when there is nothing to write: a child that reads stdin gets end of file. A
+  // child that exits without reading it makes the write fail with EPIPE: its exit code tells.
+  child.stdin.on('error', () => {});
+  child.stdin.end(options.input ?? '');
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
