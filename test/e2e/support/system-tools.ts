@@ -12,8 +12,8 @@ export const REQUIRE_TOOLS_VARIABLE = 'TESTS_REQUIRE_SYSTEM_TOOLS';
 export interface SystemTool {
   /** what is missing, as the message names it */
   name: string;
-  /** what to do about it */
-  install: string;
+  /** the Debian package that brings it, or what else to do */
+  remedy: { package: string } | { otherwise: string };
   present: () => boolean;
 }
 
@@ -23,15 +23,11 @@ const onPath =
     spawnSync(command, args, { stdio: 'ignore', env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } })
       .status === 0;
 
-export const GIT: SystemTool = { name: 'git', install: 'apt-get install git', present: onPath('git') };
-export const RSYNC: SystemTool = {
-  name: 'rsync',
-  install: 'apt-get install rsync',
-  present: onPath('rsync'),
-};
+export const GIT: SystemTool = { name: 'git', remedy: { package: 'git' }, present: onPath('git') };
+export const RSYNC: SystemTool = { name: 'rsync', remedy: { package: 'rsync' }, present: onPath('rsync') };
 export const BUILDAH: SystemTool = {
   name: 'buildah',
-  install: 'apt-get install buildah',
+  remedy: { package: 'buildah' },
   // vfs storage works everywhere, also inside containers (no overlay mounts)
   present: () =>
     spawnSync('buildah', ['--version'], {
@@ -41,12 +37,12 @@ export const BUILDAH: SystemTool = {
 };
 export const BUSYBOX: SystemTool = {
   name: '/bin/busybox',
-  install: 'apt-get install busybox-static',
+  remedy: { package: 'busybox-static' },
   present: () => existsSync('/bin/busybox'),
 };
 export const ROOT: SystemTool = {
   name: 'root',
-  install: 'run as root (buildah with vfs storage and chroot isolation)',
+  remedy: { otherwise: 'run them as root (buildah with vfs storage and chroot isolation)' },
   present: () => process.getuid?.() === 0,
 };
 
@@ -59,7 +55,12 @@ const warned = new Set<string>();
 export function missingSystemTools(what: string, tools: readonly SystemTool[]): string | undefined {
   const missing = tools.filter((tool) => !tool.present());
   if (missing.length === 0) return undefined;
-  const reason = `${what} need ${missing.map((tool) => tool.name).join(', ')}: ${missing.map((tool) => tool.install).join('; ')}`;
+  const packages = missing.flatMap((tool) => ('package' in tool.remedy ? [tool.remedy.package] : []));
+  const remedies = [
+    ...(packages.length > 0 ? [`apt-get install ${packages.join(' ')}`] : []),
+    ...missing.flatMap((tool) => ('otherwise' in tool.remedy ? [tool.remedy.otherwise] : [])),
+  ];
+  const reason = `${what} need ${missing.map((tool) => tool.name).join(', ')}: ${remedies.join('; ')}`;
   if (process.env[REQUIRE_TOOLS_VARIABLE] === '1') {
     throw new Error(`${reason} (${REQUIRE_TOOLS_VARIABLE}=1: missing tools fail instead of skipping)`);
   }
