@@ -30,6 +30,7 @@ COPY scripts/build.ts scripts/
 COPY scripts/build/ scripts/build/
 COPY src/ src/
 RUN node scripts/build.ts
+# COPY --from keeps owners and modes (Docker, BuildKit and buildah alike): /home/node stays node's.
 COPY --from=node / /rootfs/
 # Nothing in the image runs npm, npx, yarn or corepack, and their dependencies are what scanners
 # report: the packages (node's global node_modules holds only them), yarn, and their commands.
