@@ -29,13 +29,18 @@ function heading(text: string): void {
   process.stdout.write(`\n${pc.bold(pc.magenta(`━━ ${text}`))}\n`);
 }
 
+/** A word as a POSIX shell needs it typed: as is when safe, else in single quotes. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
 // Asynchronous on purpose: the sandbox serves from this process's event loop.
 async function run(args: string[], env: Record<string, string>): Promise<void> {
   const shown = Object.entries(env)
     .filter(([name]) => name.startsWith('REGISTRY_CLEANER_') && name !== 'REGISTRY_CLEANER_TOKEN')
-    .map(([name, value]) => `${name}=${value} `)
+    .map(([name, value]) => `${name}=${shellWord(value)} `)
     .join('');
-  process.stdout.write(`${pc.dim('$')} ${shown}registry-cleaner ${args.join(' ')}\n`);
+  process.stdout.write(`${pc.dim('$')} ${shown}registry-cleaner ${args.map(shellWord).join(' ')}\n`);
   const child = spawn(process.execPath, [bundle, ...args], {
     env: { PATH: process.env.PATH ?? '', FORCE_COLOR: pc.isColorSupported ? '1' : '0', ...env },
     stdio: 'inherit',

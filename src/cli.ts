@@ -3,7 +3,7 @@
 
 import yargs, { type Argv, type Options } from 'yargs';
 import { UsageError } from './errors.ts';
-import { type CommandName, FLAGS, type Flag } from './options/flags.ts';
+import { type CommandName, FLAGS, type Flag, type FlagGroup } from './options/flags.ts';
 import { parseBoolean } from './options/raw.ts';
 import { VERSION } from './version.ts';
 
@@ -12,11 +12,30 @@ export type CommandLine =
   /** --help or --version was printed */
   | { kind: 'done' };
 
-const COMMANDS: { name: CommandName; summary: string; epilogue: string }[] = [
+interface Command {
+  name: CommandName;
+  summary: string;
+  /** command lines as a shell needs them typed (regexes in single quotes), and what they do */
+  examples: [string, string][];
+  epilogue: string;
+}
+
+const COMMANDS: Command[] = [
   {
     name: 'delete-tag',
     summary:
       "Delete a tag ($CI_COMMIT_REF_SLUG by default) from the project's registry: the environment stop job",
+    examples: [
+      ['$0 delete-tag', 'in a stop job: delete $CI_REGISTRY_IMAGE:$CI_COMMIT_REF_SLUG with the job token'],
+      [
+        '$0 delete-tag --all-repositories --dry-run',
+        'every repository of the project, as a dry run: nothing deleted',
+      ],
+      [
+        '$0 delete-tag --gitlab-url https://gitlab.example.com --project 42 --tag 1.10',
+        'outside CI, with the token in REGISTRY_CLEANER_TOKEN',
+      ],
+    ],
     epilogue:
       'In a GitLab CI job no options are needed: the project, tag, URL and job token come from CI_* variables.\n' +
       'Every flag can also be set as REGISTRY_CLEANER_<FLAG>, e.g. REGISTRY_CLEANER_DRY_RUN=true.\n' +
@@ -25,6 +44,21 @@ const COMMANDS: { name: CommandName; summary: string; epilogue: string }[] = [
   {
     name: 'prune',
     summary: 'Delete tags by retention rules across repositories, projects and groups',
+    examples: [
+      [
+        '$0 prune --older-than 30d --keep-latest 10 --dry-run',
+        "this project's registry: the plan, nothing deleted",
+      ],
+      [
+        "$0 prune --older-than 30d --keep '(v?\\d+\\.\\d+\\.\\d+|main)'",
+        'release tags and main are never deleted',
+      ],
+      [
+        "$0 prune --group acme --stale-branches --match '(feature|fix)-.*'",
+        'branch tags whose branch is gone',
+      ],
+      ['$0 prune --config registry-cleaner.yml', 'the policies of a file'],
+    ],
     epilogue:
       'At least one of --older-than, --keep-latest, --stale-branches is required. Regexes match the whole tag name.\n' +
       'Every flag can also be set as REGISTRY_CLEANER_<FLAG>.\n' +
@@ -32,16 +66,29 @@ const COMMANDS: { name: CommandName; summary: string; epilogue: string }[] = [
   },
 ];
 
+/** The help groups in the order --help shows them; --help and --version come last. */
+const GROUP_ORDER: readonly FlagGroup[] = [
+  'What to delete',
+  'Where',
+  'Retention rules',
+  'Run and output',
+  'Connection',
+];
+
 function yargsOption(flag: Flag, command: CommandName): Options {
-  const description = flag.byCommand?.[command]?.description ?? flag.description;
-  const shownDefault = flag.byCommand?.[command]?.default ?? flag.default;
+  const byCommand = flag.byCommand?.[command];
+  const description = byCommand?.description ?? flag.description;
+  const shownDefault = byCommand?.default ?? flag.default;
+  // A list flag this command takes once is a plain string to yargs, which still collects a repeat
+  // into a list for options/ to refuse.
+  const repeatable = flag.type === 'strings' && !byCommand?.once;
   const option: Options = {
     describe: description,
     // Tag, repository and project names are strings: '1.10' must not become the number 1.1.
     type: flag.type === 'strings' ? 'string' : flag.type,
     // One value per occurrence (--tag a --tag b): with yargs' greedy arrays, a stray word after
     // --tag would become one more tag to delete.
-    ...(flag.type === 'strings' ? { array: true, nargs: 1 } : {}),
+    ...(repeatable ? { array: true, nargs: 1 } : {}),
     ...(shownDefault ? { defaultDescription: shownDefault } : {}),
     ...(flag.choices ? { choices: [...flag.choices] } : {}),
     ...(flag.alias ? { alias: flag.alias } : {}),
@@ -108,8 +155,17 @@ export async function parseCommandLine(argv: readonly string[]): Promise<Command
       command.name,
       command.summary,
       (sub) => {
-        for (const flag of FLAGS)
-          if (flag.commands.includes(command.name)) sub.option(flag.name, yargsOption(flag, command.name));
+        const flags = FLAGS.filter((flag) => flag.commands.includes(command.name));
+        for (const flag of flags) sub.option(flag.name, yargsOption(flag, command.name));
+        for (const group of GROUP_ORDER) {
+          const names = flags
+            .filter((flag) => (flag.byCommand?.[command.name]?.group ?? flag.group) === group)
+            .map((flag) => flag.name);
+          if (names.length > 0) sub.group(names, `${group}:`);
+        }
+        // Full width, what it does as a shell comment above: in yargs' two columns a command line
+        // wraps, and no longer pastes as typed.
+        for (const [line, meaning] of command.examples) sub.example(`# ${meaning}`, '').example(line, '');
         return sub.epilogue(command.epilogue);
       },
       (parsed) => {

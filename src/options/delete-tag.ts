@@ -23,7 +23,7 @@ export interface DeleteTagOptions {
 }
 
 export function resolveDeleteTagOptions(raw: RawOptions, env: Env, isTty: boolean): DeleteTagOptions {
-  const warnings: string[] = [];
+  const warnings: string[] = [...raw.warnings];
   const output = resolveOutput(raw, env, isTty);
   const connection = resolveConnection(raw, env, warnings);
   const project = resolveProject(raw, env);

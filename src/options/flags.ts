@@ -5,17 +5,26 @@
 export type FlagType = 'string' | 'boolean' | 'number' | 'strings';
 export type CommandName = 'delete-tag' | 'prune';
 
+/** Where --help lists a flag. */
+export type FlagGroup = 'What to delete' | 'Where' | 'Retention rules' | 'Connection' | 'Run and output';
+
 export interface Flag {
   name: string;
   type: FlagType;
   description: string;
   commands: readonly CommandName[];
+  group: FlagGroup;
   /** shown in --help; the real default is applied in options/ */
   default?: string;
   choices?: readonly string[];
   alias?: string;
-  /** where a command needs different help text */
-  byCommand?: Partial<Record<CommandName, { description?: string; default?: string }>>;
+  /**
+   * Where a command differs: help text, group, or `once`, a list flag that this command takes a
+   * single time (help shows no [array]; options/ refuses a second value with a message that says why).
+   */
+  byCommand?: Partial<
+    Record<CommandName, { description?: string; default?: string; group?: FlagGroup; once?: boolean }>
+  >;
   /**
    * How a list flag's environment variable is split: tag names and paths never contain commas
    * or spaces, but regular expressions can, so those take one per line.
@@ -29,6 +38,7 @@ export const FLAGS: readonly Flag[] = [
   // what to delete (delete-tag)
   {
     name: 'tag',
+    group: 'What to delete',
     type: 'strings',
     commands: ['delete-tag'],
     envSeparator: 'comma-or-space',
@@ -37,14 +47,19 @@ export const FLAGS: readonly Flag[] = [
   },
   {
     name: 'repository',
+    group: 'What to delete',
     type: 'strings',
     commands: BOTH,
     envSeparator: 'comma-or-space',
     description: "repository glob relative to the project path, '.' = the root repository (repeatable)",
-    byCommand: { 'delete-tag': { default: "'.'" }, prune: { default: 'all repositories' } },
+    byCommand: {
+      'delete-tag': { default: "'.'" },
+      prune: { default: 'all repositories', group: 'Where' },
+    },
   },
   {
     name: 'all-repositories',
+    group: 'What to delete',
     type: 'boolean',
     commands: ['delete-tag'],
     description: 'look for the tags in every repository of the project',
@@ -52,15 +67,20 @@ export const FLAGS: readonly Flag[] = [
   // where
   {
     name: 'project',
+    group: 'What to delete',
     type: 'strings',
     commands: BOTH,
     envSeparator: 'comma-or-space',
     description: 'project id or full path',
-    byCommand: { prune: { description: 'project id or full path (repeatable)' } },
+    byCommand: {
+      'delete-tag': { once: true },
+      prune: { description: 'project id or full path (repeatable)', group: 'Where' },
+    },
     default: '$CI_PROJECT_ID',
   },
   {
     name: 'group',
+    group: 'Where',
     type: 'strings',
     commands: ['prune'],
     envSeparator: 'comma-or-space',
@@ -69,6 +89,7 @@ export const FLAGS: readonly Flag[] = [
   // retention rules (prune)
   {
     name: 'match',
+    group: 'Retention rules',
     type: 'string',
     commands: ['prune'],
     description: 'regex of tags eligible for deletion, full match',
@@ -76,6 +97,7 @@ export const FLAGS: readonly Flag[] = [
   },
   {
     name: 'keep',
+    group: 'Retention rules',
     type: 'strings',
     commands: ['prune'],
     envSeparator: 'newline',
@@ -83,18 +105,21 @@ export const FLAGS: readonly Flag[] = [
   },
   {
     name: 'keep-latest',
+    group: 'Retention rules',
     type: 'number',
     commands: ['prune'],
     description: 'keep the N most recently pushed eligible tags of each repository',
   },
   {
     name: 'older-than',
+    group: 'Retention rules',
     type: 'string',
     commands: ['prune'],
     description: 'delete only tags last pushed before now minus this (90m, 36h, 14d, 2w, P14D)',
   },
   {
     name: 'stale-branches',
+    group: 'Retention rules',
     type: 'boolean',
     commands: ['prune'],
     description: 'delete only tags that are not the slug of an existing branch or open merge request',
@@ -110,12 +135,14 @@ export const FLAGS: readonly Flag[] = [
   },
   {
     name: 'config',
+    group: 'Where',
     type: 'string',
     commands: ['prune'],
     description: 'YAML or JSON file with a list of policies (scope and rules)',
   },
   {
     name: 'shard',
+    group: 'Where',
     type: 'string',
     commands: ['prune'],
     description: 'process only shard i of n of the repositories (i/n)',
@@ -124,6 +151,7 @@ export const FLAGS: readonly Flag[] = [
   // connection
   {
     name: 'gitlab-url',
+    group: 'Connection',
     type: 'string',
     commands: BOTH,
     description: 'GitLab root URL (https://host[/sub-path]) or its API URL (…/api/v4)',
@@ -131,6 +159,7 @@ export const FLAGS: readonly Flag[] = [
   },
   {
     name: 'token',
+    group: 'Connection',
     type: 'string',
     commands: BOTH,
     description: 'access token; prefer the REGISTRY_CLEANER_TOKEN variable (command lines are visible)',
@@ -138,6 +167,7 @@ export const FLAGS: readonly Flag[] = [
   },
   {
     name: 'timeout',
+    group: 'Connection',
     type: 'string',
     commands: BOTH,
     description: 'per-request timeout (30s, 2m)',
@@ -145,6 +175,7 @@ export const FLAGS: readonly Flag[] = [
   },
   {
     name: 'retries',
+    group: 'Connection',
     type: 'number',
     commands: BOTH,
     description: 'retries of a request after a network error, 429 or 5xx',
@@ -152,6 +183,7 @@ export const FLAGS: readonly Flag[] = [
   },
   {
     name: 'concurrency',
+    group: 'Connection',
     type: 'number',
     commands: BOTH,
     description: 'requests in flight at once',
@@ -159,49 +191,76 @@ export const FLAGS: readonly Flag[] = [
   },
   {
     name: 'ca-file',
+    group: 'Connection',
     type: 'string',
     commands: BOTH,
     description: 'PEM file of CA certificates to trust for GitLab (added to the system ones)',
     default: '$CI_SERVER_TLS_CA_FILE',
   },
   // behaviour and output
-  { name: 'dry-run', type: 'boolean', commands: BOTH, description: 'show the plan, delete nothing' },
+  {
+    name: 'dry-run',
+    group: 'Run and output',
+    type: 'boolean',
+    commands: BOTH,
+    description: 'show the plan, delete nothing',
+  },
   {
     name: 'output',
+    group: 'Run and output',
     type: 'string',
     commands: BOTH,
     choices: ['text', 'json'],
     description: 'text for people, or one JSON report on stdout',
     default: 'text',
   },
-  { name: 'report', type: 'string', commands: BOTH, description: 'also write the JSON report to this file' },
+  {
+    name: 'report',
+    group: 'Run and output',
+    type: 'string',
+    commands: BOTH,
+    description: 'also write the JSON report to this file',
+  },
   {
     name: 'dotenv',
+    group: 'Run and output',
     type: 'string',
     commands: BOTH,
     description: 'write counts as REGISTRY_CLEANER_RESULT_* to this file (artifacts:reports:dotenv)',
   },
   {
     name: 'annotations',
+    group: 'Run and output',
     type: 'string',
     commands: BOTH,
     description: 'write links to the registry pages to this file (artifacts:reports:annotations)',
   },
   {
     name: 'junit',
+    group: 'Run and output',
     type: 'string',
     commands: BOTH,
     description: 'write outcomes as JUnit XML to this file (artifacts:reports:junit)',
   },
   {
     name: 'verbose',
+    group: 'Run and output',
     type: 'boolean',
     alias: 'v',
     commands: BOTH,
     description: 'trace every request (never the token)',
   },
   {
+    name: 'color',
+    group: 'Run and output',
+    type: 'boolean',
+    commands: BOTH,
+    description:
+      'colour on (--color) or off (--no-color); by default on in terminals and CI job logs, off with NO_COLOR',
+  },
+  {
     name: 'quiet',
+    group: 'Run and output',
     type: 'boolean',
     alias: 'q',
     commands: BOTH,

@@ -46,14 +46,18 @@ export function resolveOutput(raw: RawOptions, env: Env, isTty: boolean): Output
     format,
     verbose,
     quiet,
-    color: colorWanted(env, isTty),
+    color: colorWanted(env, isTty, raw.has('color') ? raw.flag('color') : undefined),
     ...(Object.fromEntries(Object.entries(files).filter(([, value]) => value)) as Partial<typeof files>),
     gitlabCi: env.GITLAB_CI === 'true',
   };
 }
 
-/** NO_COLOR (no-color.org) and FORCE_COLOR win; otherwise a terminal or a CI log (GitLab renders ANSI). */
-export function colorWanted(env: Env, isTty: boolean): boolean {
+/**
+ * --color / --no-color (or REGISTRY_CLEANER_COLOR) win, then NO_COLOR (no-color.org) and
+ * FORCE_COLOR; otherwise a terminal or a CI log (GitLab renders ANSI).
+ */
+export function colorWanted(env: Env, isTty: boolean, flag?: boolean): boolean {
+  if (flag !== undefined) return flag;
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   const force = env.FORCE_COLOR;
   if (force !== undefined) return !['0', 'false', 'no'].includes(force.toLowerCase());

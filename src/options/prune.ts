@@ -36,7 +36,7 @@ const fail = (message: string): never => {
 };
 
 export async function resolvePruneOptions(raw: RawOptions, env: Env, isTty: boolean): Promise<PruneOptions> {
-  const warnings: string[] = [];
+  const warnings: string[] = [...raw.warnings];
   const output = resolveOutput(raw, env, isTty);
   const connection = resolveConnection(raw, env, warnings);
   const policies = await resolvePolicies(raw, env);

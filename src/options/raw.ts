@@ -6,6 +6,8 @@ import { type CommandName, camelName, envName, FLAGS, type Flag, RESULT_VARIABLE
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
+const PREFIX = 'REGISTRY_CLEANER_';
+
 export interface Setting<T> {
   value: T;
   /** '--older-than' or 'REGISTRY_CLEANER_OLDER_THAN' */
@@ -14,6 +16,8 @@ export interface Setting<T> {
 
 export class RawOptions {
   private readonly settings = new Map<string, Setting<unknown>>();
+  /** for stderr and the report, before anything else happens */
+  readonly warnings: string[] = [];
 
   set(name: string, setting: Setting<unknown>): void {
     this.settings.set(name, setting);
@@ -53,8 +57,8 @@ export function collectRawOptions(
   parsed: Record<string, unknown>,
   env: Env,
 ): RawOptions {
-  rejectUnknownVariables(env);
   const raw = new RawOptions();
+  raw.warnings.push(...checkUnknownVariables(env));
   for (const flag of FLAGS) {
     if (!flag.commands.includes(command)) continue;
     const fromArgv = parsed[camelName(flag)];
@@ -110,30 +114,41 @@ function fromEnvValue(flag: Flag, text: string, variable: string): unknown {
   }
 }
 
-/** A misspelt variable would otherwise be ignored silently, and the run would do something else. */
-function rejectUnknownVariables(env: Env): void {
-  const known = new Set(FLAGS.map(envName));
-  for (const name of Object.keys(env)) {
-    if (!name.startsWith('REGISTRY_CLEANER_') || known.has(name) || name.startsWith(RESULT_VARIABLE_PREFIX))
-      continue;
-    const suggestion = closest(name, [...known]);
-    throw new UsageError(
-      `unknown variable ${name}${suggestion ? `: did you mean ${suggestion}?` : ''} (see registry-cleaner --help for the flags; each has a REGISTRY_CLEANER_<FLAG> variable)`,
-    );
+/**
+ * A misspelt variable would otherwise be ignored silently, and the run would do something else: a
+ * name close to a flag's variable (a likely typo) is an error. Any other REGISTRY_CLEANER_* name is
+ * only a warning: a group-level variable such as REGISTRY_CLEANER_IMAGE, meant for something else,
+ * must not fail every job.
+ */
+function checkUnknownVariables(env: Env): string[] {
+  const known = FLAGS.map(envName);
+  const warnings: string[] = [];
+  for (const name of Object.keys(env).sort()) {
+    if (!name.startsWith(PREFIX) || known.includes(name) || name.startsWith(RESULT_VARIABLE_PREFIX)) continue;
+    const typoOf = likelyTypo(name, known);
+    if (typoOf) {
+      throw new UsageError(
+        `unknown variable ${name}: did you mean ${typoOf}? (see registry-cleaner --help for the flags; each has a REGISTRY_CLEANER_<FLAG> variable)`,
+      );
+    }
+    warnings.push(`${name} is not a registry-cleaner variable (none is close to it): ignored`);
   }
+  return warnings;
 }
 
-function closest(word: string, candidates: string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 4;
-  for (const candidate of candidates) {
-    const distance = editDistance(word, candidate);
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
+/**
+ * The variable `name` is a likely typo of: the closest one, within an edit distance of a quarter of
+ * its name after the prefix, and at least 1 (REGISTRY_CLEANER_TAGS for _TAG, _DRYRUN for _DRY_RUN).
+ */
+function likelyTypo(name: string, known: readonly string[]): string | undefined {
+  const suffix = name.slice(PREFIX.length);
+  let best: { candidate: string; distance: number } | undefined;
+  for (const candidate of known) {
+    const distance = editDistance(suffix, candidate.slice(PREFIX.length));
+    const limit = Math.max(1, Math.floor((candidate.length - PREFIX.length) / 4));
+    if (distance <= limit && (!best || distance < best.distance)) best = { candidate, distance };
   }
-  return best;
+  return best?.candidate;
 }
 
 function editDistance(a: string, b: string): number {

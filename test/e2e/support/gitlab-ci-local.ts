@@ -80,20 +80,34 @@ export async function playJob(
   job: string,
   variables: Record<string, string>,
 ): Promise<string> {
+  const { passed, output, code } = await runJob(repo, job, variables);
+  if (!passed) throw new Error(`job ${job} did not pass (exit ${code}):\n${output}`);
+  return output;
+}
+
+/**
+ * Runs one job in a local shell with CI variables set, in a copy of the checkout of its own (made
+ * with rsync), as a runner gives every job a clean directory: files of an earlier job are not
+ * there unless they are its artifacts. A job with allow_failure that fails is a warning, and
+ * gitlab-ci-local still exits 0: `passed` says whether the job itself passed.
+ */
+export async function runJob(
+  repo: Checkout,
+  job: string,
+  variables: Record<string, string>,
+): Promise<{ passed: boolean; output: string; code: number }> {
   const result = await gitlabCiLocal(repo, [
     job,
     '--force-shell-executor',
+    '--shell-isolation',
     '--ignore-predefined-vars',
     Object.keys(variables).join(','),
     ...Object.entries(variables).flatMap(([name, value]) => ['--variable', `${name}=${value}`]),
   ]);
-  // A job with allow_failure that fails is a warning, and gitlab-ci-local still exits 0.
   const output = `${result.stdout}\n${result.stderr}`;
   const escaped = job.replace(/[[\]/.*+?^${}()|\\]/g, '\\$&');
-  if (result.code !== 0 || !new RegExp(`PASS\\s+${escaped}`).test(output)) {
-    throw new Error(`job ${job} did not pass (exit ${result.code}):\n${output}`);
-  }
-  return output;
+  const passed = result.code === 0 && new RegExp(`PASS\\s+${escaped}`).test(output);
+  return { passed, output, code: result.code };
 }
 
 export interface ResolvedJob {

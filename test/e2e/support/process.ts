@@ -13,6 +13,8 @@ export interface RunOptions {
   env: Record<string, string>;
   cwd?: string;
   timeoutMs?: number;
+  /** written to the child's stdin, which is then closed */
+  input?: string;
 }
 
 /** PATH and HOME of this process, and nothing else: the base of every child's environment. */
@@ -28,9 +30,13 @@ export async function run(
   const child = spawn(file, [...args], {
     env: options.env,
     cwd: options.cwd,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
     ...(options.timeoutMs ? { timeout: options.timeoutMs, killSignal: 'SIGKILL' as const } : {}),
   });
+  // Closed at once when there is nothing to write: a child that reads stdin gets end of file. A
+  // child that exits without reading it makes the write fail with EPIPE: its exit code tells.
+  child.stdin.on('error', () => {});
+  child.stdin.end(options.input ?? '');
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
