@@ -4,7 +4,7 @@
 import type { GroupRef, ProjectRef } from '../model.ts';
 import { parseDuration } from '../plan/duration.ts';
 import { compileGlob, type RepositoryGlob } from '../plan/glob.ts';
-import { compileTagPattern, type TagPattern } from '../plan/regex.ts';
+import { compileTagPattern, type PatternRole, type TagPattern } from '../plan/regex.ts';
 import type { RetentionRules } from '../plan/retention.ts';
 import { parseGroupRef, parseProjectRef } from './refs.ts';
 
@@ -34,10 +34,22 @@ export interface PolicyInput {
 export type Where = (field: string) => string;
 
 /** Throws (via fail) at the first problem; fail(message) must not return. */
-export function buildPolicy(input: PolicyInput, where: Where, fail: (message: string) => never): Policy {
+export function buildPolicy(
+  input: PolicyInput,
+  where: Where,
+  fail: (message: string) => never,
+  warn: (message: string) => void,
+): Policy {
   const rules: RetentionRules = { keep: [], staleBranches: input.staleBranches };
-  if (input.match !== undefined) rules.match = pattern(input.match, where('match'), fail);
-  rules.keep = input.keep.map((source) => pattern(source, where('keep'), fail));
+  // A pattern's role ('match' or 'keep') is also the name of its field.
+  const pattern = (source: string, role: PatternRole): TagPattern => {
+    const compiled = compileTagPattern(source, role);
+    if ('error' in compiled) fail(`${where(role)} ${JSON.stringify(source)} ${compiled.error}`);
+    if (compiled.anchoringNote) warn(`${where(role)} ${JSON.stringify(source)} ${compiled.anchoringNote}`);
+    return compiled;
+  };
+  if (input.match !== undefined) rules.match = pattern(input.match, 'match');
+  rules.keep = input.keep.map((source) => pattern(source, 'keep'));
   if (input.keepLatest !== undefined) {
     if (!Number.isInteger(input.keepLatest) || input.keepLatest < 0) {
       fail(`${where('keep-latest')} ${input.keepLatest} must be a whole number, 0 or more`);
@@ -71,10 +83,4 @@ export function buildPolicy(input: PolicyInput, where: Where, fail: (message: st
     ...(repositories ? { repositories } : {}),
     rules,
   };
-}
-
-function pattern(source: string, where: string, fail: (message: string) => never): TagPattern {
-  const compiled = compileTagPattern(source);
-  if ('error' in compiled) fail(`${where} ${JSON.stringify(source)} ${compiled.error}`);
-  return compiled;
 }

@@ -1,7 +1,7 @@
 // Fixture builders for plan inputs (not mocks of our modules).
 
 import type { Tag } from '../../src/model.ts';
-import { compileTagPattern, type TagPattern } from '../../src/plan/regex.ts';
+import { compileTagPattern, type PatternRole, type TagPattern } from '../../src/plan/regex.ts';
 import type { RetentionRules } from '../../src/plan/retention.ts';
 
 export const NOW = new Date('2026-11-23T12:00:00.000Z');
@@ -17,8 +17,9 @@ export function tag(name: string, daysAgo?: number, extra: Partial<Tag> = {}): T
   };
 }
 
-export function pattern(source: string): TagPattern {
-  const compiled = compileTagPattern(source);
+/** A --match pattern unless said otherwise; the role matters only for a top-level "|". */
+export function pattern(source: string, role: PatternRole = 'match'): TagPattern {
+  const compiled = compileTagPattern(source, role);
   if ('error' in compiled) throw new Error(`${source} ${compiled.error}`);
   return compiled;
 }
