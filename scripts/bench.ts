@@ -75,6 +75,11 @@ if (figures.stopJob)
   section('Stop job (delete-tag, CI_* variables and the job token)', tables.stopJobTable(figures.stopJob));
 if (figures.bundle)
   section('Bundle and cold start (node <bundle> --version)', tables.bundleTable(figures.bundle));
+if (figures.regex)
+  section(
+    `User regexes (re2js, in this process): ${figures.regex.names.toLocaleString('en-US')} tag names, ${figures.regex.adversarialNames.toLocaleString('en-US')} adversarial`,
+    tables.regexTable(figures.regex),
+  );
 const prune = Object.values(figures.prune);
 const naive = Object.values(figures.naive);
 const sweeps = [...prune, ...naive];

@@ -26,10 +26,6 @@ const v8 = process.getBuiltinModule('node:v8');
 v8.setFlagsFromString('--semi-space-growth-factor=1');
 v8.setFlagsFromString('--heap-growing-percent=50');
 
-// User regexes run on V8's linear-time engine (the `l` flag, plan/regex.ts), which this switch
-// makes available; nothing else changes. Set before any pattern is compiled.
-v8.setFlagsFromString('--enable-experimental-regexp-engine');
-
 // A closed pipe (`registry-cleaner … | head`) is not an error worth a stack trace.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code !== 'EPIPE') throw error;

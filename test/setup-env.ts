@@ -4,6 +4,3 @@ for (const name of Object.keys(process.env)) {
     delete process.env[name];
   }
 }
-
-// What bin.ts sets for the program: plan/regex.ts compiles user regexes with the `l` flag.
-process.getBuiltinModule('node:v8').setFlagsFromString('--enable-experimental-regexp-engine');

@@ -4,6 +4,7 @@ import type { BundleFigures } from './bundle-case.ts';
 import type { SweepFigures } from './figures.ts';
 import type { NaiveFigures } from './naive-case.ts';
 import type { PruneFigures } from './prune-case.ts';
+import type { RegexFigures } from './regex-case.ts';
 import type { StopJobFigures } from './stop-job-case.ts';
 import { type Cell, fixed, formatTable, megabytes, thousands, yesNo } from './table.ts';
 import type { TargetVerdict } from './targets.ts';
@@ -54,6 +55,33 @@ export function bundleTable(bundle: BundleFigures): string {
         fixed(bundle.bareNodeMedianMs, 1),
       ],
     ],
+  );
+}
+
+export function regexTable(regex: RegexFigures): string {
+  return formatTable(
+    [
+      'pattern',
+      'as',
+      'compile µs',
+      'names',
+      'matched',
+      'total ms',
+      'ns/name',
+      "ns/char 'a…a!' ×32",
+      "ns/char 'a…a!' ×128",
+    ],
+    regex.patterns.map((p) => [
+      p.source,
+      `--${p.role}`,
+      fixed(p.compileMicros, 0),
+      thousands(p.names),
+      thousands(p.matched),
+      fixed(p.totalMs, 1),
+      fixed(p.nanosPerName, 0),
+      fixed(p.nanosPerChar32, 1),
+      fixed(p.nanosPerChar128, 1),
+    ]),
   );
 }
 

@@ -4,6 +4,7 @@ import type { RetentionRule } from '../../test/scenarios/oracle.ts';
 import { runBundleCase } from './bundle-case.ts';
 import { runNaiveCase } from './naive-case.ts';
 import { runPruneCase, type TokenKind } from './prune-case.ts';
+import { runRegexCase } from './regex-case.ts';
 import { runStopJobCase } from './stop-job-case.ts';
 import type { BenchFigures } from './targets.ts';
 import type { ServerConditions, WorldShape } from './world.ts';
@@ -24,8 +25,14 @@ const PRUNE_CASES: Record<string, { token: TokenKind; tags: number }> = {
 };
 const NAIVE_CASES: Record<string, number> = { 'naive-1k': 1_000, 'naive-10k': 10_000 };
 
-export const ALL_CASES = ['stop-job', 'bundle', ...Object.keys(PRUNE_CASES), ...Object.keys(NAIVE_CASES)];
-export const QUICK_CASES = ['stop-job', 'bundle', 'pat-1k', 'pat-10k', 'job-1k', 'naive-1k'];
+export const ALL_CASES = [
+  'stop-job',
+  'bundle',
+  'regex',
+  ...Object.keys(PRUNE_CASES),
+  ...Object.keys(NAIVE_CASES),
+];
+export const QUICK_CASES = ['stop-job', 'bundle', 'regex', 'pat-1k', 'pat-10k', 'job-1k', 'naive-1k'];
 export const DEFAULT_CASES = ALL_CASES.filter((name) => name !== 'job-100k');
 
 /** Runs one case and files its figures under its name. */
@@ -39,6 +46,7 @@ export async function runCase(
   const naive = NAIVE_CASES[name];
   if (name === 'stop-job') figures.stopJob = await runStopJobCase(conditions);
   else if (name === 'bundle') figures.bundle = await runBundleCase(COLD_START_RUNS);
+  else if (name === 'regex') figures.regex = runRegexCase();
   else if (prune)
     figures.prune[name] = await runPruneCase(name, prune.token, shape(prune.tags), RULE, conditions);
   else if (naive) figures.naive[name] = await runNaiveCase(name, shape(naive), RULE, conditions);

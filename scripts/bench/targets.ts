@@ -4,11 +4,13 @@
 import type { BundleFigures } from './bundle-case.ts';
 import type { NaiveFigures } from './naive-case.ts';
 import type { PruneFigures } from './prune-case.ts';
+import type { RegexFigures } from './regex-case.ts';
 import type { StopJobFigures } from './stop-job-case.ts';
 
 export interface BenchFigures {
   stopJob?: StopJobFigures;
   bundle?: BundleFigures;
+  regex?: RegexFigures;
   prune: Record<string, PruneFigures>;
   naive: Record<string, NaiveFigures>;
 }

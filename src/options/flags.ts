@@ -92,7 +92,7 @@ export const FLAGS: readonly Flag[] = [
     group: 'Retention rules',
     type: 'string',
     commands: ['prune'],
-    description: 'regex of tags eligible for deletion, full match',
+    description: 'RE2 regex of tags eligible for deletion, matched against the whole name',
     default: 'all tags',
   },
   {
@@ -101,7 +101,8 @@ export const FLAGS: readonly Flag[] = [
     type: 'strings',
     commands: ['prune'],
     envSeparator: 'newline',
-    description: "regex of tags never deleted, full match (repeatable); 'latest' is always kept",
+    description:
+      "RE2 regex of tags never deleted, matched against the whole name (repeatable); 'latest' is always kept",
   },
   {
     name: 'keep-latest',
@@ -126,6 +127,7 @@ export const FLAGS: readonly Flag[] = [
   },
   {
     name: 'accept-ages',
+    group: 'Retention rules',
     type: 'strings',
     commands: ['prune'],
     envSeparator: 'comma-or-space',

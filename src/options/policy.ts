@@ -4,7 +4,7 @@
 import type { AgeSource, GroupRef, ProjectRef } from '../model.ts';
 import { parseDuration } from '../plan/duration.ts';
 import { compileGlob, type RepositoryGlob } from '../plan/glob.ts';
-import { compileTagPattern, type TagPattern } from '../plan/regex.ts';
+import { compileTagPattern, type PatternRole, type TagPattern } from '../plan/regex.ts';
 import type { RetentionRules } from '../plan/rules.ts';
 import { parseGroupRef, parseProjectRef } from './refs.ts';
 
@@ -36,14 +36,26 @@ export interface PolicyInput {
 export type Where = (field: string) => string;
 
 /** Throws (via fail) at the first problem; fail(message) must not return. */
-export function buildPolicy(input: PolicyInput, where: Where, fail: (message: string) => never): Policy {
+export function buildPolicy(
+  input: PolicyInput,
+  where: Where,
+  fail: (message: string) => never,
+  warn: (message: string) => void,
+): Policy {
   const rules: RetentionRules = {
     keep: [],
     staleBranches: input.staleBranches,
     acceptAges: (input.acceptAges ?? []).map((text) => ageSource(text, where('accept-ages'), fail)),
   };
-  if (input.match !== undefined) rules.match = pattern(input.match, where('match'), fail);
-  rules.keep = input.keep.map((source) => pattern(source, where('keep'), fail));
+  // A pattern's role ('match' or 'keep') is also the name of its field.
+  const pattern = (source: string, role: PatternRole): TagPattern => {
+    const compiled = compileTagPattern(source, role);
+    if ('error' in compiled) fail(`${where(role)} ${JSON.stringify(source)} ${compiled.error}`);
+    if (compiled.anchoringNote) warn(`${where(role)} ${JSON.stringify(source)} ${compiled.anchoringNote}`);
+    return compiled;
+  };
+  if (input.match !== undefined) rules.match = pattern(input.match, 'match');
+  rules.keep = input.keep.map((source) => pattern(source, 'keep'));
   if (input.keepLatest !== undefined) {
     if (!Number.isInteger(input.keepLatest) || input.keepLatest < 0) {
       fail(`${where('keep-latest')} ${input.keepLatest} must be a whole number, 0 or more`);
@@ -86,10 +98,4 @@ function ageSource(text: string, where: string, fail: (message: string) => never
   return fail(
     `${where} ${text} is not a kind of tag time to accept: use first-push (GitLab's created_at on a registry with the metadata database) or build-time (legacy registries); last pushes are always used`,
   );
-}
-
-function pattern(source: string, where: string, fail: (message: string) => never): TagPattern {
-  const compiled = compileTagPattern(source);
-  if ('error' in compiled) fail(`${where} ${JSON.stringify(source)} ${compiled.error}`);
-  return compiled;
 }

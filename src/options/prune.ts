@@ -39,7 +39,7 @@ export async function resolvePruneOptions(raw: RawOptions, env: Env, isTty: bool
   const warnings: string[] = [...raw.warnings];
   const output = resolveOutput(raw, env, isTty);
   const connection = resolveConnection(raw, env, warnings);
-  const policies = await resolvePolicies(raw, env);
+  const policies = await resolvePolicies(raw, env, warnings);
   const shard = resolveShard(raw, env);
   checkTokenCanDo(connection, policies, env);
   for (const policy of policies) {
@@ -52,7 +52,8 @@ export async function resolvePruneOptions(raw: RawOptions, env: Env, isTty: bool
   return { connection, output, policies, ...(shard ? { shard } : {}), dryRun: raw.flag('dry-run'), warnings };
 }
 
-async function resolvePolicies(raw: RawOptions, env: Env): Promise<Policy[]> {
+async function resolvePolicies(raw: RawOptions, env: Env, warnings: string[]): Promise<Policy[]> {
+  const warn = (message: string) => warnings.push(message);
   const config = raw.string('config');
   if (config) {
     const clash = POLICY_FLAGS.find((name) => raw.has(name));
@@ -68,7 +69,7 @@ async function resolvePolicies(raw: RawOptions, env: Env): Promise<Policy[]> {
       );
     }
     return entries.map(({ input, where }) =>
-      buildPolicy(withDefaultScope(input, env, where('project')), where, fail),
+      buildPolicy(withDefaultScope(input, env, where('project')), where, fail, warn),
     );
   }
   const input: PolicyInput = {
@@ -87,7 +88,7 @@ async function resolvePolicies(raw: RawOptions, env: Env): Promise<Policy[]> {
   const olderThan = raw.string('older-than');
   if (olderThan) input.olderThan = olderThan.value;
   const where = (field: string) => (field === 'rules' ? 'prune' : (raw.source(field) ?? `--${field}`));
-  return [buildPolicy(withDefaultScope(input, env, '--project'), where, fail)];
+  return [buildPolicy(withDefaultScope(input, env, '--project'), where, fail, warn)];
 }
 
 function withDefaultScope(input: PolicyInput, env: Env, where: string): PolicyInput {

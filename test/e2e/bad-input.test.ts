@@ -23,6 +23,7 @@ beforeAll(() => {
     'underscore-field.yml': policy('older-than: 14d\n    keep_latest: 3'),
     'match-number.yml': policy('older-than: 14d\n    match: 42'),
     'keep-lookahead.yml': policy('older-than: 14d\n    keep: ["ok", "(?!x)y"]'),
+    'match-backreference.yml': policy("older-than: 14d\n    match: '(feature)-\\1'"),
     'trailing-comma.json': `[{"name": "p", "projects": ["${PROJECT_PATH}"], "older-than": "14d",}]`,
     'legacy-months.json': '{"web": {"id": 1, "delete_older_than": {"months": 1}}}',
     // "billion laughs": 10^7 strings from a 300-byte file
@@ -274,13 +275,16 @@ describe.concurrent('a boolean flag with a value', () => {
 });
 
 describe.concurrent('regular expressions', () => {
+  // What RE2 refuses, through every way a pattern comes in: the flag or file field, the pattern and
+  // the reason, in one line.
   test.each<[string, Case]>([
     [
       'an unclosed group in a variable',
       {
         args: ['prune', '--project', PROJECT_PATH, '--keep-latest', '3'],
         env: { REGISTRY_CLEANER_MATCH: '(feature' },
-        message: /REGISTRY_CLEANER_MATCH "\(feature" is not a valid regular expression/,
+        message:
+          /REGISTRY_CLEANER_MATCH "\(feature" is not a valid RE2 regular expression \(missing closing \): \(feature\)/,
       },
     ],
     [
@@ -288,31 +292,50 @@ describe.concurrent('regular expressions', () => {
       {
         args: PRUNE,
         env: { REGISTRY_CLEANER_KEEP: '^v.*\n[z-a]' },
-        message: /REGISTRY_CLEANER_KEEP "\[z-a\]" is not a valid regular expression/,
+        message:
+          /REGISTRY_CLEANER_KEEP "\[z-a\]" is not a valid RE2 regular expression \(invalid character class range: z-a\)/,
       },
     ],
     [
-      'a lookahead',
+      'a lookbehind in REGISTRY_CLEANER_KEEP',
+      {
+        args: PRUNE,
+        env: { REGISTRY_CLEANER_KEEP: 'v.*\n(?<=v)1' },
+        message:
+          /REGISTRY_CLEANER_KEEP "\(\?<=v\)1" uses a lookbehind \(\(\?<=…\), which RE2 \(GitLab's regex engine, and this tool's\) does not support/,
+      },
+    ],
+    [
+      'a lookahead in --match',
       {
         args: [...PRUNE, '--match', 'feature-(?!login).*'],
         message:
-          /--match "feature-\(\?!login\)\.\*" uses a backreference or lookaround, which GitLab \(RE2\) does not support/,
+          /--match "feature-\(\?!login\)\.\*" uses a lookahead \(\(\?!…\), which RE2 \(GitLab's regex engine, and this tool's\) does not support/,
+      },
+    ],
+    [
+      'a backreference in --keep',
+      {
+        args: [...PRUNE, '--keep', 'v.*', '--keep', '(a)\\1'],
+        message:
+          /--keep "\(a\)\\\\1" uses a backreference \(\\1\), which RE2 .* does not support: it cannot be matched in linear time/,
+      },
+    ],
+    [
+      'a count over 1000 in --match',
+      {
+        args: [...PRUNE, '--match', 'a{1001}'],
+        message: /--match "a\{1001\}" repeats more than RE2 allows \(\{1001\}\): a count is at most 1000/,
       },
     ],
     ['an empty pattern', { args: [...PRUNE, '--keep='], message: /Not enough arguments following: keep/ }],
-    [
-      'a POSIX class',
-      {
-        args: [...PRUNE, '--match', '[[:alpha:]]+'],
-        message: /--match "\[\[:alpha:\]\]\+" uses a POSIX class like \[\[:alpha:\]\]: write it as a set/,
-      },
-    ],
   ])('%s', async (_, testCase) => expectRefused(testCase));
 
   test('a catastrophic pattern runs in linear time on a 120-character adversarial tag name', async () => {
     const world = await startWorld({ repositories: [''], builds: 0 });
     try {
-      // /(a+)+$/ against "aaa…a-" backtracks 2^119 times in a backtracking engine.
+      // /(a+)+$/ against "aaa…a-" backtracks 2^119 times in a backtracking engine, which would not
+      // finish within the time limit; the bench (case regex) measures how fast RE2 is.
       const adversarial = `${'a'.repeat(119)}-`;
       const [root] = world.repositories;
       world.state.pushTag(root!, adversarial, { at: new Date(Date.now() - 40 * 86_400_000) });
@@ -323,7 +346,6 @@ describe.concurrent('regular expressions', () => {
         { timeoutMs: 20_000 },
       );
       expect(result.code).toBe(0);
-      expect(result.ms).toBeLessThan(5_000);
       const report = JSON.parse(result.stdout) as {
         repositories: { tags: { name: string; action: string; rule: string }[] }[];
       };
@@ -338,10 +360,8 @@ describe.concurrent('regular expressions', () => {
     }
   });
 
-  // GitLab's RE2 takes any count up to 1000, and a full commit SHA, [0-9a-f]{40}, is a common rule;
-  // the linear-time engine compiles no count above 16, so such a pattern must be written out before
-  // it runs. Refusing it would reject rules GitLab's own cleanup policy accepts.
-  test('a repetition count above 16 is accepted, and counts exactly', async () => {
+  // GitLab's RE2 takes any count up to 1000, and a full commit SHA, [0-9a-f]{40}, is a common rule.
+  test('a repetition count up to 1000 is accepted, and counts exactly', async () => {
     const world = await startWorld({ repositories: [''], builds: 0 });
     try {
       const sha = '0123456789abcdef0123456789abcdef01234567';
@@ -375,6 +395,66 @@ describe.concurrent('regular expressions', () => {
         action: 'keep',
         rule: 'not-matched',
       });
+      expect(snapshot(world.state)).toEqual(before);
+    } finally {
+      await world.sandbox.close();
+    }
+  });
+  // RE2 syntax as GitLab cleanup policies use it, and GitLab's anchoring, \A#{regex}\z without a
+  // group: --keep 'main|master' keeps what GitLab keeps (names starting with main, or ending with
+  // master), --match deletes only whole-name matches; both say so on stderr.
+  test('RE2 syntax and GitLab anchoring decide, with a warning for a top-level "|"', async () => {
+    const world = await startWorld({ repositories: [''], builds: 0 });
+    try {
+      const [root] = world.repositories;
+      const names = ['main-x', 'x-master', 'feature-a', 'Feature-B', '2024', 'v2024'];
+      for (const name of names) world.state.pushTag(root!, name, { at: new Date(WORLD_NOW - 40 * DAY_MS) });
+      const before = snapshot(world.state);
+      const result = await runBundle(
+        [
+          'prune',
+          '--project',
+          PROJECT_PATH,
+          '--older-than',
+          '1d',
+          '--keep',
+          'main|master',
+          '--match',
+          '(?i)feature-.*|[[:digit:]]+',
+          '--dry-run',
+          '--output',
+          'json',
+        ],
+        world.patEnv(world.sandbox),
+      );
+      expect(result.code, result.stderr).toBe(0);
+      const report = JSON.parse(result.stdout) as {
+        repositories: { tags: { name: string; action: string; rule: string }[] }[];
+      };
+      const decisions = Object.fromEntries(
+        report.repositories[0]!.tags.map((t) => [t.name, `${t.action} (${t.rule})`]),
+      );
+      expect(decisions).toEqual({
+        latest: 'keep (latest)',
+        'v1.0.0': 'keep (not-matched)',
+        'feature-login': 'delete (older-than)',
+        'main-x': 'keep (keep)',
+        'x-master': 'keep (keep)',
+        'feature-a': 'delete (older-than)',
+        'Feature-B': 'delete (older-than)',
+        '2024': 'delete (older-than)',
+        // GitLab's reading: "ends with digits"; the whole name is not a match, so it is kept
+        v2024: 'keep (not-matched)',
+      });
+      const warnings = result.stderr.split('\n').filter((line) => line.includes('top-level'));
+      expect(warnings).toEqual([
+        expect.stringMatching(
+          /^warning: --match "\(\?i\)feature-\.\*\|\[\[:digit:\]\]\+" has a top-level "\|": GitLab's cleanup policy reads it as: starts with "\(\?i\)feature-\.\*", or ends with "\[\[:digit:\]\]\+"; here it matches whole names only, so GitLab may delete more\. Write \(\?:\(\?i\)feature-\.\*\|\[\[:digit:\]\]\+\) to mean whole names only$/,
+        ),
+        expect.stringMatching(
+          /^warning: --keep "main\|master" has a top-level "\|": GitLab's cleanup policy reads it as: starts with "main", or ends with "master"; here a tag matching either that or the whole name is kept/,
+        ),
+      ]);
       expect(snapshot(world.state)).toEqual(before);
     } finally {
       await world.sandbox.close();
@@ -616,7 +696,15 @@ describe.concurrent('config files', () => {
       'a lookahead in keep',
       {
         args: ['prune', '--config', '{dir}/keep-lookahead.yml'],
-        message: /keep-lookahead\.yml: policy "p": keep "\(\?!x\)y" uses a backreference or lookaround/,
+        message: /keep-lookahead\.yml: policy "p": keep "\(\?!x\)y" uses a lookahead \(\(\?!…\), which RE2/,
+      },
+    ],
+    [
+      'a backreference in match',
+      {
+        args: ['prune', '--config', '{dir}/match-backreference.yml'],
+        message:
+          /match-backreference\.yml: policy "p": match "\(feature\)-\\\\1" uses a backreference \(\\1\)/,
       },
     ],
     [

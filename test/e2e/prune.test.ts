@@ -292,7 +292,10 @@ describe('bad input exits 2 before any request', () => {
   test.each([
     [['--older-than', '14x'], /--older-than 14x has an unknown unit/],
     [['--older-than', 'P1M'], /months or years/],
-    [['--keep-latest', '3', '--match', '(feature'], /--match "\(feature" is not a valid regular expression/],
+    [
+      ['--keep-latest', '3', '--match', '(feature'],
+      /--match "\(feature" is not a valid RE2 regular expression/,
+    ],
     [['--keep-latest', '3', '--keep', '(a)\\1'], /backreference/],
     [[], /at least one of older-than, keep-latest or stale-branches/],
     [['--keep-latest', '0'], /would delete every eligible tag/],

@@ -1,7 +1,7 @@
 // Fixture builders for plan inputs (not mocks of our modules).
 
 import type { Decision, Inventory, Repository, Tag } from '../../src/model.ts';
-import { compileTagPattern, type TagPattern } from '../../src/plan/regex.ts';
+import { compileTagPattern, type PatternRole, type TagPattern } from '../../src/plan/regex.ts';
 import { planRepository } from '../../src/plan/retention.ts';
 import type { BranchContext, RetentionRules } from '../../src/plan/rules.ts';
 
@@ -16,8 +16,9 @@ export function tag(name: string, daysAgo?: number, extra: Partial<Tag> = {}): T
   };
 }
 
-export function pattern(source: string): TagPattern {
-  const compiled = compileTagPattern(source);
+/** A --match pattern unless said otherwise; the role matters only for a top-level "|". */
+export function pattern(source: string, role: PatternRole = 'match'): TagPattern {
+  const compiled = compileTagPattern(source, role);
   if ('error' in compiled) throw new Error(`${source} ${compiled.error}`);
   return compiled;
 }

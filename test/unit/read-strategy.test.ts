@@ -52,7 +52,7 @@ const rulesArb = fc
     (r): RetentionRules => ({
       olderThanMs: r.olderDays * DAY,
       acceptAges: [],
-      keep: r.keep.map(pattern),
+      keep: r.keep.map((source) => pattern(source, 'keep')),
       staleBranches: r.staleBranches,
       ...(r.keepLatest === undefined ? {} : { keepLatest: r.keepLatest }),
       ...(r.match === undefined ? {} : { match: pattern(r.match) }),

@@ -51,7 +51,7 @@ describe('planRepository', () => {
     ];
     const plan = decide(
       tags,
-      rules({ olderThanMs: 14 * DAY, keepLatest: 5, keep: [pattern('v\\d+\\.\\d+\\.\\d+')] }),
+      rules({ olderThanMs: 14 * DAY, keepLatest: 5, keep: [pattern('v\\d+\\.\\d+\\.\\d+', 'keep')] }),
       NOW,
     );
     expect(deleted(plan)).toEqual(['feature-5', 'feature-6', 'feature-7', 'v1.2.3-rc1']);
@@ -60,7 +60,7 @@ describe('planRepository', () => {
   test('match limits what is eligible; keep wins over match', () => {
     const plan = decide(
       [tag('feature-a', 30), tag('main', 30), tag('feature-keep', 30)],
-      rules({ olderThanMs: DAY, match: pattern('feature-.*'), keep: [pattern('.*-keep')] }),
+      rules({ olderThanMs: DAY, match: pattern('feature-.*'), keep: [pattern('.*-keep', 'keep')] }),
       NOW,
     );
     expect(deleted(plan)).toEqual(['feature-a']);
@@ -240,7 +240,7 @@ const toRules = (r: RulesInput) =>
   rules({
     ...(r.keepLatest === undefined ? {} : { keepLatest: r.keepLatest }),
     ...(r.olderDays === undefined ? {} : { olderThanMs: r.olderDays * DAY }),
-    keep: r.keep.map(pattern),
+    keep: r.keep.map((source) => pattern(source, 'keep')),
     ...(r.match === undefined ? {} : { match: pattern(r.match) }),
   });
 
