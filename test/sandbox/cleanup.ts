@@ -1,11 +1,11 @@
 import { protectedTagMatcher } from './access.ts';
 import { parseDuration } from './duration.ts';
 import type { Repository, Tag, User } from './model.ts';
+import type { RegistryKind } from './profile.ts';
 import { mulberry32 } from './random.ts';
 import { allTagNames } from './registry-pages.ts';
 import type { SandboxState } from './state.ts';
 import type { TagStore } from './tag-store.ts';
-import type { RegistryMode } from './types.ts';
 import { compileUntrustedRegexp } from './untrusted-regexp.ts';
 
 /** The worker params of REST bulk delete (declared params minus repository_id). */
@@ -30,7 +30,7 @@ const LEGACY_MAX_LIST_SIZE = 200;
  */
 export function runCleanup(
   state: SandboxState,
-  mode: RegistryMode,
+  kind: RegistryKind,
   user: User,
   repository: Repository,
   params: CleanupParams,
@@ -44,7 +44,7 @@ export function runCleanup(
   const selection: Selection = { deleteRegex, keepRegex, keepN: params.keepN, olderThanSeconds, now };
   const store = state.tagStore(repository);
 
-  if (mode === 'legacy') {
+  if (kind === 'legacy') {
     const names = allTagNames(store, 'legacy');
     let tags = filterByName(toTags(store, names), selection);
     // third_party/cleanup_tags_service.rb#truncate: a random sample keeps the work bounded.

@@ -61,8 +61,9 @@ export function unauthorized(): ApiError {
   return new ApiError(401, { message: '401 Unauthorized' });
 }
 
-export function badRequest(): ApiError {
-  return new ApiError(400, { message: '400 Bad request' });
+/** `bad_request!(reason)`: `render_api_error_with_reason!(400, '400 Bad request', reason)`. */
+export function badRequest(reason?: string): ApiError {
+  return new ApiError(400, { message: reason ? `400 Bad request - ${reason}` : '400 Bad request' });
 }
 
 export function methodNotAllowed(): ApiError {

@@ -1,4 +1,14 @@
 import { createHash } from 'node:crypto';
+import { type CleanupPolicy, CleanupPolicyStore } from './cleanup-policy.ts';
+import {
+  type AddDeploymentOptions,
+  type Deployment,
+  DeploymentStore,
+  type Environment,
+  type EnvironmentState,
+  type EnvironmentTier,
+} from './deployments.ts';
+import { configDigestOf, defaultSize, fakeSha256 } from './digests.ts';
 import {
   type Branch,
   type Group,
@@ -18,6 +28,8 @@ import {
   type User,
   type Visibility,
 } from './model.ts';
+import { RegistryTokenStore } from './registry/tokens.ts';
+import { type OutageScope, RegistryOutages } from './registry-outages.ts';
 import { TagStore } from './tag-store.ts';
 
 /** GitLab allows five tag protection rules per project (MAX_TAG_RULES_PER_PROJECT). */
@@ -57,6 +69,14 @@ export class SandboxState {
   private readonly mergeRequestsByProject = new Map<number, MergeRequest[]>();
   /** Bulk-delete leases (`container_repository:cleanup_tags:<id>`): repository id → expiry. */
   readonly cleanupLeases = new Map<number, Date>();
+  /** Environments, deployments and their jobs. */
+  readonly deployments = new DeploymentStore(() => this.clock());
+  /** Container registry cleanup policies (`container_expiration_policy`). */
+  readonly cleanupPolicies = new CleanupPolicyStore(() => this.clock());
+  /** Registry answers that fail (see registry-outages.ts). */
+  readonly registryOutages = new RegistryOutages();
+  /** Tokens /jwt/auth issued for the registry. */
+  readonly registryTokens = new RegistryTokenStore();
 
   private nextUserId = 1;
   private nextGroupId = 100;
@@ -229,6 +249,12 @@ export class SandboxState {
     return this.repositoriesById.get(id);
   }
 
+  /** By registry path (`group/project/name`, lower-case), as the registry knows repositories. */
+  findRepositoryByPath(path: string): Repository | undefined {
+    for (const repository of this.repositoriesById.values()) if (repository.path === path) return repository;
+    return undefined;
+  }
+
   /** Repositories ordered by id, of one project or of all. */
   repositories(project?: Project): Repository[] {
     if (project) return [...(this.repositoriesByProject.get(project.id) ?? [])];
@@ -350,6 +376,35 @@ export class SandboxState {
     return [...(this.mergeRequestsByProject.get(project.id) ?? [])];
   }
 
+  addEnvironment(
+    project: Project,
+    name: string,
+    opts: { state?: EnvironmentState; tier?: EnvironmentTier; externalUrl?: string | null } = {},
+  ): Environment {
+    return this.deployments.addEnvironment(project, name, opts);
+  }
+
+  addDeployment(environment: Environment, opts: AddDeploymentOptions): Deployment {
+    return this.deployments.addDeployment(environment, opts);
+  }
+
+  /** Creates or changes the project's cleanup policy; `null` removes it (no policy row). */
+  setCleanupPolicy(
+    project: Project,
+    policy: Partial<Omit<CleanupPolicy, 'nextRunAt'>> | null,
+  ): CleanupPolicy | undefined {
+    if (policy === null) {
+      this.cleanupPolicies.remove(project);
+      return undefined;
+    }
+    return this.cleanupPolicies.set(project, policy);
+  }
+
+  /** Makes the registry fail for one repository or all; returns the function that repairs it. */
+  breakRegistry(target: Repository | 'all', scope: OutageScope = 'gitlab-api'): () => void {
+    return this.registryOutages.break(target, scope);
+  }
+
   private defaultDigest(repository: Repository, name: string, rePush: boolean): string {
     const key = `${repository.path}:${name}`;
     if (!rePush) return fakeSha256(key);
@@ -364,36 +419,4 @@ export class SandboxState {
       .digest('base64url')
       .slice(0, 20);
   }
-}
-
-/**
- * A deterministic digest-shaped string (`sha256:` + 64 hex). Not SHA-256: seeding 100,000 tags
- * must be fast, and nothing checks the hash against content.
- */
-export function fakeSha256(seed: string): string {
-  // FNV-1a over the seed, then a xorshift stream for the 8 words.
-  let hash = 0x811c9dc5;
-  for (let index = 0; index < seed.length; index++) {
-    hash = Math.imul(hash ^ seed.charCodeAt(index), 0x01000193);
-  }
-  let hex = '';
-  for (let word = 0; word < 8; word++) {
-    hash ^= hash << 13;
-    hash ^= hash >>> 17;
-    hash ^= hash << 5;
-    hex += `${HEX[hash >>> 24]}${HEX[(hash >>> 16) & 255]}${HEX[(hash >>> 8) & 255]}${HEX[hash & 255]}`;
-  }
-  return `sha256:${hex}`;
-}
-
-/** Byte → two hex digits; Number#toString(16) is the slow part of seeding otherwise. */
-const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
-
-/** The config blob digest of a manifest: derived from it, so it is stable and distinct. */
-function configDigestOf(digest: string): string {
-  return `sha256:${digest.slice(39)}${digest.slice(7, 39)}`;
-}
-
-function defaultSize(digest: string): number {
-  return 1_000_000 + Number.parseInt(digest.slice(7, 13), 16);
 }

@@ -35,8 +35,8 @@ export function bulkDeleteTags(request: RestRequest): ApiResponse {
   state.cleanupLeases.set(repository.id, new Date(now.getTime() + LEASE_MS));
 
   const user = request.auth.user;
-  const mode = request.config.registryMode;
-  if (user) setImmediate(() => runCleanup(state, mode, user, repository, params.cleanup));
+  const kind = request.registry.kind;
+  if (user) setImmediate(() => runCleanup(state, kind, user, repository, params.cleanup));
   return jsonResponse(202, 202);
 }
 

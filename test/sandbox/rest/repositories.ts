@@ -1,6 +1,5 @@
 import { canOnProject, canReadGroupContainerImages } from '../access.ts';
 import { groupContains, type Repository } from '../model.ts';
-import { tagsCount } from '../registry-pages.ts';
 import { type ApiResponse, forbidden, jsonResponse, recordNotFound, unauthorized } from '../responses.ts';
 import {
   authorizeProject,
@@ -78,9 +77,11 @@ export function getRepository(request: RestRequest): ApiResponse {
   if (canOnProject(request.state, user, 'admin_container_image', repository.project)) {
     extras.deleteApiPath = `${config.externalUrl}${config.prefix}/api/v4/projects/${repository.project.id}/registry/repositories/${repository.id}`;
   }
-  if (withSize)
-    extras.size =
-      config.registryMode === 'api' ? request.state.tagStore(repository).deduplicatedSize() : null;
+  if (withSize) {
+    extras.size = request.registry.detailsAvailable(repository)
+      ? request.state.tagStore(repository).deduplicatedSize()
+      : null;
+  }
   return jsonResponse(200, repositoryEntity(config, repository, extras));
 }
 
@@ -104,9 +105,8 @@ function extrasFor(
   withCount: boolean,
 ): RepositoryEntityExtras {
   const extras: RepositoryEntityExtras = {};
-  if (withCount) {
-    extras.tagsCount = tagsCount(request.state.tagStore(repository));
-  }
-  if (withTags) extras.tagNames = listedTagNames(request.state, request.config.registryMode, repository);
+  // tags_count comes from the registry's `/v2/` tag list, even on a metadata registry.
+  if (withCount) extras.tagsCount = request.registry.tagsCount(repository);
+  if (withTags) extras.tagNames = listedTagNames(request, repository);
   return extras;
 }
