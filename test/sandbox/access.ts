@@ -14,7 +14,7 @@ export type ProjectAbility =
   | 'read_environment'
   | 'read_deployment';
 
-/** Minimum role per ability on a private project (app/policies/project_policy.rb; gitlab-api.md §1.7). */
+/** Minimum role per ability on a private project (app/policies/project_policy.rb). */
 const PRIVATE_PROJECT_LEVELS: Record<ProjectAbility, number> = {
   read_project: ROLE_LEVELS.guest,
   read_container_image: ROLE_LEVELS.reporter,

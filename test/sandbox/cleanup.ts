@@ -23,7 +23,7 @@ const API_PAGE_SIZE = 1000;
 const LEGACY_MAX_LIST_SIZE = 200;
 
 /**
- * What CleanupContainerRepositoryWorker does for REST bulk delete (gitlab-api.md §2.8): never
+ * What CleanupContainerRepositoryWorker does for REST bulk delete (app/workers/cleanup_container_repository_worker.rb): never
  * `latest`; names fully matching the delete regex and not the keep regex; keep the `keep_n` most
  * recently pushed; delete only those older than `older_than`; protected tags survive (API registry).
  * Returns the names deleted.

@@ -1,3 +1,8 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildTeam, FIXED_NOW, pushMany } from './fixtures.ts';
 import { startSandbox } from './server.ts';
@@ -282,5 +287,53 @@ describe('the registry listener', () => {
     );
     const auth = bearer((await token(basic('gitlab-ci-token', job), `repository:${path}:pull`)).body.token);
     expect((await fetch(`${registry}/gitlab/v1/repositories/${path}/tags/list/`, auth)).status).toBe(503);
+  });
+
+  it('serves HTTPS with the same tls option shape as GitLab', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'sandbox-registry-tls-'));
+    try {
+      const key = join(directory, 'key.pem');
+      const cert = join(directory, 'cert.pem');
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'ec',
+          '-pkeyopt',
+          'ec_paramgen_curve:prime256v1',
+          '-nodes',
+          '-keyout',
+          key,
+        ].concat([
+          '-out',
+          cert,
+          '-days',
+          '1',
+          '-subj',
+          '/CN=127.0.0.1',
+          '-addext',
+          'subjectAltName=IP:127.0.0.1',
+        ]),
+        { stdio: 'ignore' },
+      );
+      const certificate = readFileSync(cert);
+      const { registry } = await start({
+        registryListener: { tls: { key: readFileSync(key), cert: certificate } },
+      });
+      expect(registry).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      const status = await new Promise<number>((resolve, reject) => {
+        const request = httpsRequest(`${registry}/v2/`, { ca: certificate }, (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        });
+        request.on('error', reject);
+        request.end();
+      });
+      expect(status).toBe(401);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 });

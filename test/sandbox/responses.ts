@@ -36,7 +36,7 @@ export class ApiError extends Error {
   }
 }
 
-// The bodies of lib/api/helpers.rb and lib/api/api.rb (gitlab-api.md §1.4).
+// The bodies of lib/api/helpers.rb and lib/api/api.rb.
 
 /** `not_found!(resource)` → `{"message":"404 Project Not Found"}`. */
 export function notFound(resource?: string): ApiError {

@@ -5,7 +5,7 @@ import type { SandboxState } from './state.ts';
 export type RegistryMode = 'api' | 'legacy';
 
 /**
- * The three generations of REST single-tag DELETE (gitlab-api.md §2.7). They differ on an unknown
+ * The three generations of REST single-tag DELETE (lib/api/project_container_repositories.rb, three versions). They differ on an unknown
  * tag: newest → 403 on an API registry, 200 on a legacy one; middle → 200; old → 404 Tag Not Found.
  */
 export type DeleteGeneration = 'newest' | 'middle' | 'old';

@@ -52,7 +52,7 @@ export function repositoryEntity(
   };
 }
 
-/** TagDetails: semantics differ per registry kind (gitlab-api.md §2.6, §4). */
+/** TagDetails: semantics differ per registry kind (app/models/container_repository.rb #transform_tags_page, lib/container_registry/tag.rb). */
 export function tagDetailsEntity(
   config: SandboxConfig,
   kind: RegistryKind,

@@ -46,7 +46,7 @@ function readRepository<T>(
 }
 
 /**
- * GET /projects/:id/registry/repositories/:repository_id/tags — offset or keyset (§2.5). A
+ * GET /projects/:id/registry/repositories/:repository_id/tags — offset or keyset. A
  * registry error is swallowed: `200 []`, no next page.
  */
 export function listTags(request: RestRequest): ApiResponse {
@@ -94,7 +94,7 @@ export function listedTagNames(request: RestRequest, repository: Repository): re
   return names;
 }
 
-/** GET …/tags/:tag_name (§2.6). */
+/** GET …/tags/:tag_name. */
 export function tagDetails(request: RestRequest): ApiResponse {
   const { repository } = readRepository(request, () => undefined);
   const { config, registry } = request;
@@ -104,7 +104,7 @@ export function tagDetails(request: RestRequest): ApiResponse {
   return jsonResponse(200, tagDetailsEntity(config, registry.kind, repository, tag));
 }
 
-/** DELETE …/tags/:tag_name, in the three generations of §2.7. */
+/** DELETE …/tags/:tag_name, in its three generations. */
 export async function deleteTag(request: RestRequest): Promise<ApiResponse> {
   const { repository } = readRepository(request, () => undefined);
   const { state, config, registry } = request;
