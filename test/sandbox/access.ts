@@ -6,17 +6,24 @@ import { compileUntrustedRegexp } from './untrusted-regexp.ts';
 export type ProjectAbility =
   | 'read_project'
   | 'read_container_image'
+  | 'create_container_image'
   | 'destroy_container_image'
   | 'admin_container_image'
   | 'read_code'
-  | 'read_merge_request';
+  | 'read_merge_request'
+  | 'read_environment'
+  | 'read_deployment';
 
-/** Minimum role per ability on a private project (app/policies/project_policy.rb; gitlab-api.md §1.7). */
+/** Minimum role per ability on a private project (app/policies/project_policy.rb). */
 const PRIVATE_PROJECT_LEVELS: Record<ProjectAbility, number> = {
   read_project: ROLE_LEVELS.guest,
   read_container_image: ROLE_LEVELS.reporter,
+  create_container_image: ROLE_LEVELS.developer,
   read_code: ROLE_LEVELS.reporter,
   read_merge_request: ROLE_LEVELS.reporter,
+  // ProjectPolicy enables read_environment and read_deployment with reporter access.
+  read_environment: ROLE_LEVELS.reporter,
+  read_deployment: ROLE_LEVELS.reporter,
   destroy_container_image: ROLE_LEVELS.developer,
   admin_container_image: ROLE_LEVELS.maintainer,
 };

@@ -20,7 +20,7 @@ async function setUp() {
   return { team, sandbox, repositories };
 }
 
-describe('REST credentials (gitlab-api.md §1.2)', () => {
+describe('REST credentials (lib/api/api_guard.rb)', () => {
   it('accepts a PAT in PRIVATE-TOKEN, Authorization: Bearer and ?private_token, and records how', async () => {
     const { team, sandbox, repositories } = await setUp();
     const token = team.tokens.reporter;
@@ -113,7 +113,7 @@ describe('REST credentials (gitlab-api.md §1.2)', () => {
   });
 });
 
-describe('CI job tokens (§1.8)', () => {
+describe('CI job tokens (lib/api/helpers.rb find_project!)', () => {
   it('work on the own project with the triggering user’s role', async () => {
     const { team, repositories } = await setUp();
     const job = team.state.addJobToken(team.users.developer, team.project);
@@ -181,7 +181,7 @@ describe('CI job tokens (§1.8)', () => {
   });
 });
 
-describe('GraphQL credentials (§6.1)', () => {
+describe('GraphQL credentials (GraphqlController)', () => {
   it('is anonymous without a token and 401 with a bad or registry-only one', async () => {
     const { team, sandbox } = await setUp();
     const anonymous = await graphql(sandbox.graphqlUrl, undefined, '{ currentUser { username } }');

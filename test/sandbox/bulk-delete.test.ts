@@ -23,7 +23,7 @@ async function start(registryMode: RegistryMode = 'api') {
   return { team, bulkDelete, remaining };
 }
 
-describe('bulk delete validation and permissions (gitlab-api.md §2.8)', () => {
+describe('bulk delete validation and permissions (lib/api/project_container_repositories.rb)', () => {
   it('answers Grape errors for a missing or invalid regex, and 403 to a Developer', async () => {
     const { team, bulkDelete } = await start();
     const missing = await bulkDelete('keep_n=1');

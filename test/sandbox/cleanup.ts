@@ -1,11 +1,11 @@
 import { protectedTagMatcher } from './access.ts';
 import { parseDuration } from './duration.ts';
 import type { Repository, Tag, User } from './model.ts';
+import type { RegistryKind } from './profile.ts';
 import { mulberry32 } from './random.ts';
 import { allTagNames } from './registry-pages.ts';
 import type { SandboxState } from './state.ts';
 import type { TagStore } from './tag-store.ts';
-import type { RegistryMode } from './types.ts';
 import { compileUntrustedRegexp } from './untrusted-regexp.ts';
 
 /** The worker params of REST bulk delete (declared params minus repository_id). */
@@ -23,14 +23,14 @@ const API_PAGE_SIZE = 1000;
 const LEGACY_MAX_LIST_SIZE = 200;
 
 /**
- * What CleanupContainerRepositoryWorker does for REST bulk delete (gitlab-api.md §2.8): never
+ * What CleanupContainerRepositoryWorker does for REST bulk delete (app/workers/cleanup_container_repository_worker.rb): never
  * `latest`; names fully matching the delete regex and not the keep regex; keep the `keep_n` most
  * recently pushed; delete only those older than `older_than`; protected tags survive (API registry).
  * Returns the names deleted.
  */
 export function runCleanup(
   state: SandboxState,
-  mode: RegistryMode,
+  kind: RegistryKind,
   user: User,
   repository: Repository,
   params: CleanupParams,
@@ -44,7 +44,7 @@ export function runCleanup(
   const selection: Selection = { deleteRegex, keepRegex, keepN: params.keepN, olderThanSeconds, now };
   const store = state.tagStore(repository);
 
-  if (mode === 'legacy') {
+  if (kind === 'legacy') {
     const names = allTagNames(store, 'legacy');
     let tags = filterByName(toTags(store, names), selection);
     // third_party/cleanup_tags_service.rb#truncate: a random sample keeps the work bounded.

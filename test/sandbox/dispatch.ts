@@ -9,8 +9,11 @@ import {
 import type { SandboxConfig } from './config.ts';
 import { executeGraphql, type GraphqlPayload } from './graphql/handler.ts';
 import { parseParams } from './query-string.ts';
-import { ApiError, type ApiResponse, jsonResponse, routeNotFound } from './responses.ts';
+import { RailsRegistry } from './rails-registry.ts';
+import { jwtAuth, jwtAuthentication } from './registry/jwt-auth.ts';
+import { ApiError, jsonResponse, routeNotFound } from './responses.ts';
 import { matchRoute } from './router.ts';
+import type { HandledCall } from './runtime.ts';
 import type { SandboxState } from './state.ts';
 import type { Operation } from './types.ts';
 
@@ -19,13 +22,9 @@ export interface IncomingCall {
   /** Below the prefix, still URL-encoded, without the query string. */
   rawPath: string;
   query: Record<string, string>;
+  rawQuery: string;
   body: string;
   headers: IncomingHttpHeaders;
-}
-
-export interface HandledCall {
-  response: ApiResponse;
-  graphqlFields?: string[];
 }
 
 /** A routed, authenticated request, ready to run. */
@@ -37,8 +36,24 @@ export interface Dispatch {
 }
 
 /** Routes the call and resolves its authentication; running it produces GitLab's answer. */
-export function dispatch(call: IncomingCall, state: SandboxState, config: SandboxConfig): Dispatch {
+export function dispatch(
+  call: IncomingCall,
+  state: SandboxState,
+  config: SandboxConfig,
+  signal: AbortSignal,
+): Dispatch {
   const match = matchRoute(call.method, call.rawPath, call.query);
+  const registry = new RailsRegistry(state, config, signal);
+
+  if (match.kind === 'jwt') {
+    const request = { headers: call.headers, params: call.query, rawQuery: call.rawQuery, state, config };
+    return {
+      operation: match.operation,
+      auth: jwtAuthentication(request).auth,
+      credentials: {},
+      run: async () => ({ response: jwtAuth(request) }),
+    };
+  }
 
   if (match.kind === 'graphql') {
     const params = { ...call.query, ...(call.method === 'POST' ? formParams(call) : {}) };
@@ -53,7 +68,7 @@ export function dispatch(call: IncomingCall, state: SandboxState, config: Sandbo
         const payload = graphqlPayload(call);
         if (!payload)
           return { response: jsonResponse(400, { errors: [{ message: 'Invalid JSON in request body' }] }) };
-        const context = { state, config, user: auth.user, scopes: auth.scopes ?? [] };
+        const context = { state, config, user: auth.user, scopes: auth.scopes ?? [], registry };
         const outcome = await executeGraphql(context, payload, call.method);
         return { response: outcome.response, graphqlFields: outcome.fields };
       },
@@ -88,9 +103,10 @@ export function dispatch(call: IncomingCall, state: SandboxState, config: Sandbo
         auth,
         state,
         config,
+        registry,
       };
       try {
-        return { response: match.route.handler(request) };
+        return { response: await match.route.handler(request) };
       } catch (error) {
         if (error instanceof ApiError) return { response: error.response };
         console.error('sandbox: handler failed', error);

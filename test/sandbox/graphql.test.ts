@@ -39,7 +39,7 @@ async function start(registryMode: RegistryMode = 'api') {
   return { team, sandbox, id, url };
 }
 
-describe('tag pages (gitlab-api.md §6.4)', () => {
+describe('tag pages (container_repository_tags_resolver.rb)', () => {
   it('clamps a page to 20 nodes but advances the cursor by `first` (tags silently skipped)', async () => {
     const { team, id, url } = await start();
     pushMany(team.state, team.repository, 50);
@@ -127,7 +127,7 @@ describe('tag pages (gitlab-api.md §6.4)', () => {
   });
 });
 
-describe('destroyContainerRepositoryTags (§6.5)', () => {
+describe('destroyContainerRepositoryTags', () => {
   it('refuses more than 20 names with a top-level error and a null payload', async () => {
     const { team, id, url } = await start();
     const names = Array.from({ length: 21 }, (_, index) => `t${index}`);
@@ -207,7 +207,7 @@ describe('destroyContainerRepositoryTags (§6.5)', () => {
   });
 });
 
-describe('limits (§6.1, app/graphql/gitlab_schema.rb)', () => {
+describe('limits (app/graphql/gitlab_schema.rb)', () => {
   const aliasedPages = (count: number) =>
     `query($id: ContainerRepositoryID!) {\n${Array.from(
       { length: count },

@@ -1,5 +1,5 @@
 // The entities the sandbox stores. Plain objects with ids, shaped after GitLab's records
-// (see ../../../shared/gitlab-api.md §9 "Fake-server checklist").
+// (app/models/container_repository.rb, project.rb, user.rb and their neighbours).
 
 export type Role = 'guest' | 'reporter' | 'developer' | 'maintainer' | 'owner';
 export type ProtectionLevel = 'maintainer' | 'owner' | 'admin';

@@ -9,7 +9,7 @@ afterEach(async () => {
   sandbox = undefined;
 });
 
-describe('offset pagination (gitlab-api.md §1.5)', () => {
+describe('offset pagination (lib/gitlab/pagination/offset_header_builder.rb)', () => {
   it('sends every header, empty X-Next-Page on the last page, Link prev/next/first/last on the external URL', async () => {
     const team = buildTeam();
     pushMany(team.state, team.repository, 45);
@@ -115,7 +115,7 @@ describe('offset pagination (gitlab-api.md §1.5)', () => {
   });
 });
 
-describe('keyset tag pagination (§2.5 B)', () => {
+describe('keyset tag pagination (lib/gitlab/pagination/keyset/header_builder.rb)', () => {
   it('follows rel="next" only, up to 1,000 per page, and sends no Link on the last page', async () => {
     const team = buildTeam();
     pushMany(team.state, team.repository, 2_500);

@@ -1,6 +1,6 @@
 import type { Tag } from './model.ts';
+import type { RegistryKind } from './profile.ts';
 import { comparePublished, compareStrings, lowerBound, type TagStore, upperBound } from './tag-store.ts';
-import type { RegistryMode } from './types.ts';
 
 /**
  * The container registry's `GET /gitlab/v1/repositories/<path>/tags/list/` as Rails calls it for
@@ -150,9 +150,9 @@ function publishedOrder(store: TagStore, filter: string | undefined): OrderedTag
  * The names Rails sees when it reads all tags (ContainerRepository#tags): every page of an API
  * registry, but only the first `/v2/<path>/tags/list?n=10000` page of a legacy one.
  */
-export function allTagNames(store: TagStore, mode: RegistryMode): readonly string[] {
+export function allTagNames(store: TagStore, kind: RegistryKind): readonly string[] {
   const names = store.names();
-  return mode === 'legacy' && names.length > LEGACY_TAG_LIST_LIMIT
+  return kind === 'legacy' && names.length > LEGACY_TAG_LIST_LIMIT
     ? names.slice(0, LEGACY_TAG_LIST_LIMIT)
     : names;
 }

@@ -36,7 +36,7 @@ export class ApiError extends Error {
   }
 }
 
-// The bodies of lib/api/helpers.rb and lib/api/api.rb (gitlab-api.md §1.4).
+// The bodies of lib/api/helpers.rb and lib/api/api.rb.
 
 /** `not_found!(resource)` → `{"message":"404 Project Not Found"}`. */
 export function notFound(resource?: string): ApiError {
@@ -61,8 +61,9 @@ export function unauthorized(): ApiError {
   return new ApiError(401, { message: '401 Unauthorized' });
 }
 
-export function badRequest(): ApiError {
-  return new ApiError(400, { message: '400 Bad request' });
+/** `bad_request!(reason)`: `render_api_error_with_reason!(400, '400 Bad request', reason)`. */
+export function badRequest(reason?: string): ApiError {
+  return new ApiError(400, { message: reason ? `400 Bad request - ${reason}` : '400 Bad request' });
 }
 
 export function methodNotAllowed(): ApiError {

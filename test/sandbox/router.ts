@@ -1,5 +1,6 @@
 import { bulkDeleteTags } from './rest/bulk-delete.ts';
 import type { RestHandler } from './rest/context.ts';
+import { getEnvironment, listDeployments, listEnvironments } from './rest/environments.ts';
 import { getGroup, listGroupProjects } from './rest/groups.ts';
 import { getProject, listBranches, listMergeRequests } from './rest/projects.ts';
 import {
@@ -16,7 +17,7 @@ interface RestRoute {
   /** Path below `/api/v4`, `:name` segments capture one segment (`[^/]+`). */
   pattern: string;
   operation: Operation;
-  /** `route_setting :authentication, job_token_allowed: true` — only the project registry routes. */
+  /** `route_setting :authentication, job_token_allowed: true`. */
   jobTokenAllowed: boolean;
   handler: RestHandler;
 }
@@ -104,6 +105,27 @@ const REST_ROUTES: RestRoute[] = [
   { method: 'GET', pattern: '/groups/:id', operation: 'getGroup', jobTokenAllowed: false, handler: getGroup },
   {
     method: 'GET',
+    pattern: '/projects/:id/environments',
+    operation: 'listEnvironments',
+    jobTokenAllowed: true,
+    handler: listEnvironments,
+  },
+  {
+    method: 'GET',
+    pattern: '/projects/:id/environments/:environment_id',
+    operation: 'getEnvironment',
+    jobTokenAllowed: true,
+    handler: getEnvironment,
+  },
+  {
+    method: 'GET',
+    pattern: '/projects/:id/deployments',
+    operation: 'listDeployments',
+    jobTokenAllowed: true,
+    handler: listDeployments,
+  },
+  {
+    method: 'GET',
     pattern: '/groups/:id/projects',
     operation: 'listGroupProjects',
     jobTokenAllowed: false,
@@ -117,6 +139,7 @@ const NUMERIC_ID_ROUTES = new Set<Operation>(['getRepository']);
 export type RouteMatch =
   | { kind: 'rest'; route: RestRoute; params: Record<string, string>; operation: Operation }
   | { kind: 'graphql'; operation: 'graphql' }
+  | { kind: 'jwt'; operation: 'jwtAuth' }
   | { kind: 'unknown'; operation: 'unknown' };
 
 /** Maps a request (path below the prefix, still encoded) to its route, like GitLab's Grape routes. */
@@ -124,6 +147,9 @@ export function matchRoute(method: string, rawPath: string, query: Record<string
   if (rawPath === '/api/graphql' && (method === 'POST' || method === 'GET')) {
     return { kind: 'graphql', operation: 'graphql' };
   }
+  // JwtController#auth: GET only (a POST is a 404).
+  if (rawPath === '/jwt/auth' && (method === 'GET' || method === 'HEAD'))
+    return { kind: 'jwt', operation: 'jwtAuth' };
   if (!rawPath.startsWith('/api/v4/')) return { kind: 'unknown', operation: 'unknown' };
   const segments = rawPath.slice('/api/v4'.length).split('/').slice(1);
   const effectiveMethod = method === 'HEAD' ? 'GET' : method;

@@ -1,23 +1,25 @@
-import { createHash } from 'node:crypto';
+import { type CleanupPolicy, CleanupPolicyStore } from './cleanup-policy.ts';
 import {
-  type Branch,
-  type Group,
+  type AddDeploymentOptions,
+  type Deployment,
+  DeploymentStore,
+  type Environment,
+  type EnvironmentState,
+  type EnvironmentTier,
+} from './deployments.ts';
+import { configDigestOf, defaultSize, fakeSha256 } from './digests.ts';
+import { GitlabEntities } from './gitlab-entities.ts';
+import {
   isImageIndex,
-  type JobToken,
-  type MergeRequest,
-  type MergeRequestState,
-  type PersonalToken,
   type Project,
   type ProtectionLevel,
   type ProtectionRule,
   type Repository,
   type RepositoryStatus,
-  type Role,
   type Tag,
-  type TokenScope,
-  type User,
-  type Visibility,
 } from './model.ts';
+import { RegistryTokenStore } from './registry/tokens.ts';
+import { type OutageScope, RegistryOutages } from './registry-outages.ts';
 import { TagStore } from './tag-store.ts';
 
 /** GitLab allows five tag protection rules per project (MAX_TAG_RULES_PER_PROJECT). */
@@ -33,162 +35,28 @@ export interface PushTagOptions {
 }
 
 /**
- * The sandbox's in-memory GitLab: users, groups, projects, tokens, container repositories and
- * their tags. Tests build it with these methods; the server reads and mutates it.
+ * The sandbox's in-memory GitLab: the GitLab entities (gitlab-entities.ts), container
+ * repositories and their tags, protection rules, environments, cleanup policies, the registry's
+ * tokens and outages. Tests build it with these methods; the server reads and mutates it.
  */
-export class SandboxState {
-  /** Source of every default timestamp; tests replace it to get exact dates. */
-  clock: () => Date = () => new Date();
-
-  private readonly usersByName = new Map<string, User>();
-  private readonly groupsByPath = new Map<string, Group>();
-  private readonly projectsById = new Map<number, Project>();
-  private readonly projectsByPath = new Map<string, Project>();
+export class SandboxState extends GitlabEntities {
   private readonly repositoriesById = new Map<number, Repository>();
   private readonly repositoriesByProject = new Map<number, Repository[]>();
   private readonly tagStores = new Map<number, TagStore>();
   private readonly rePushCounts = new Map<string, number>();
-  private readonly projectMembers = new Map<number, Map<number, Role>>();
-  private readonly groupMembers = new Map<number, Map<number, Role>>();
-  private readonly personalTokens = new Map<string, PersonalToken>();
-  private readonly jobTokens = new Map<string, JobToken>();
   private readonly protectionRules = new Map<number, ProtectionRule[]>();
-  private readonly branches = new Map<number, Map<string, Branch>>();
-  private readonly mergeRequestsByProject = new Map<number, MergeRequest[]>();
   /** Bulk-delete leases (`container_repository:cleanup_tags:<id>`): repository id → expiry. */
   readonly cleanupLeases = new Map<number, Date>();
+  /** Environments, deployments and their jobs. */
+  readonly deployments = new DeploymentStore(() => this.clock());
+  /** Container registry cleanup policies (`container_expiration_policy`). */
+  readonly cleanupPolicies = new CleanupPolicyStore(() => this.clock());
+  /** Registry answers that fail (see registry-outages.ts). */
+  readonly registryOutages = new RegistryOutages();
+  /** Tokens /jwt/auth issued for the registry. */
+  readonly registryTokens = new RegistryTokenStore();
 
-  private nextUserId = 1;
-  private nextGroupId = 100;
-  private nextProjectId = 1;
   private nextRepositoryId = 1;
-  private nextMergeRequestId = 1;
-  private nextTokenNumber = 1;
-
-  addUser(username: string, opts: { admin?: boolean } = {}): User {
-    if (this.usersByName.has(username)) throw new Error(`user ${username} exists`);
-    const user: User = { id: this.nextUserId++, username, admin: opts.admin ?? false };
-    this.usersByName.set(username, user);
-    return user;
-  }
-
-  findUser(username: string): User | undefined {
-    return this.usersByName.get(username);
-  }
-
-  addGroup(fullPath: string): Group {
-    const existing = this.findGroup(fullPath);
-    if (existing) return existing;
-    const slash = fullPath.lastIndexOf('/');
-    const parent = slash === -1 ? undefined : this.addGroup(fullPath.slice(0, slash));
-    const path = fullPath.slice(slash + 1);
-    const group: Group = {
-      id: this.nextGroupId++,
-      fullPath,
-      path,
-      name: path,
-      parent,
-      createdAt: this.clock(),
-    };
-    this.groupsByPath.set(fullPath.toLowerCase(), group);
-    return group;
-  }
-
-  /** Case-insensitive, like Group.find_by_full_path. */
-  findGroup(fullPath: string): Group | undefined {
-    return this.groupsByPath.get(fullPath.toLowerCase());
-  }
-
-  findGroupById(id: number): Group | undefined {
-    for (const group of this.groupsByPath.values()) if (group.id === id) return group;
-    return undefined;
-  }
-
-  addProject(
-    fullPath: string,
-    opts: { defaultBranch?: string; visibility?: Visibility; id?: number } = {},
-  ): Project {
-    if (this.findProject(fullPath)) throw new Error(`project ${fullPath} exists`);
-    const slash = fullPath.lastIndexOf('/');
-    if (slash === -1) throw new Error('a project path needs a namespace, e.g. "acme/app"');
-    const id = opts.id ?? this.nextProjectId;
-    if (this.projectsById.has(id)) throw new Error(`project id ${id} is taken`);
-    this.nextProjectId = Math.max(this.nextProjectId, id + 1);
-    const path = fullPath.slice(slash + 1);
-    const project: Project = {
-      id,
-      fullPath,
-      path,
-      name: path,
-      namespace: this.addGroup(fullPath.slice(0, slash)),
-      defaultBranch: opts.defaultBranch ?? 'main',
-      visibility: opts.visibility ?? 'private',
-      createdAt: this.clock(),
-    };
-    this.projectsById.set(id, project);
-    this.projectsByPath.set(fullPath.toLowerCase(), project);
-    this.addBranch(project, project.defaultBranch);
-    return project;
-  }
-
-  /** Case-insensitive, like Project.find_by_full_path. */
-  findProject(fullPath: string): Project | undefined {
-    return this.projectsByPath.get(fullPath.toLowerCase());
-  }
-
-  findProjectById(id: number): Project | undefined {
-    return this.projectsById.get(id);
-  }
-
-  projects(): Project[] {
-    return Array.from(this.projectsById.values());
-  }
-
-  groups(): Group[] {
-    return Array.from(this.groupsByPath.values());
-  }
-
-  addMember(target: Project | Group, user: User, role: Role): void {
-    const members = 'namespace' in target ? this.projectMembers : this.groupMembers;
-    const roles = members.get(target.id) ?? new Map<number, Role>();
-    roles.set(user.id, role);
-    members.set(target.id, roles);
-  }
-
-  /** Direct membership of `user` in `target` (no inheritance). */
-  memberRole(target: Project | Group, user: User): Role | undefined {
-    const members = 'namespace' in target ? this.projectMembers : this.groupMembers;
-    return members.get(target.id)?.get(user.id);
-  }
-
-  addPersonalToken(
-    user: User,
-    opts: { scopes?: TokenScope[]; expired?: boolean; revoked?: boolean } = {},
-  ): string {
-    const value = `glpat-${this.tokenSuffix('pat')}`;
-    this.personalTokens.set(value, {
-      value,
-      user,
-      scopes: opts.scopes ?? ['api'],
-      expired: opts.expired ?? false,
-      revoked: opts.revoked ?? false,
-    });
-    return value;
-  }
-
-  findPersonalToken(value: string): PersonalToken | undefined {
-    return this.personalTokens.get(value);
-  }
-
-  addJobToken(user: User, project: Project): string {
-    const value = `glcbt-${this.tokenSuffix('job')}`;
-    this.jobTokens.set(value, { value, user, project });
-    return value;
-  }
-
-  findJobToken(value: string): JobToken | undefined {
-    return this.jobTokens.get(value);
-  }
 
   addRepository(
     project: Project,
@@ -227,6 +95,12 @@ export class SandboxState {
 
   findRepository(id: number): Repository | undefined {
     return this.repositoriesById.get(id);
+  }
+
+  /** By registry path (`group/project/name`, lower-case), as the registry knows repositories. */
+  findRepositoryByPath(path: string): Repository | undefined {
+    for (const repository of this.repositoriesById.values()) if (repository.path === path) return repository;
+    return undefined;
   }
 
   /** Repositories ordered by id, of one project or of all. */
@@ -317,41 +191,33 @@ export class SandboxState {
     return this.protectionRules.get(project.id) ?? [];
   }
 
-  addBranch(project: Project, name: string): void {
-    const branches = this.branches.get(project.id) ?? new Map<string, Branch>();
-    if (!branches.has(name)) branches.set(name, { name, createdAt: this.clock() });
-    this.branches.set(project.id, branches);
-  }
-
-  deleteBranch(project: Project, name: string): void {
-    this.branches.get(project.id)?.delete(name);
-  }
-
-  branchesOf(project: Project): Branch[] {
-    return Array.from(this.branches.get(project.id)?.values() ?? []);
-  }
-
-  addMergeRequest(
+  addEnvironment(
     project: Project,
-    opts: { sourceBranch: string; targetBranch?: string; state?: MergeRequestState },
-  ): MergeRequest {
-    const list = this.mergeRequestsByProject.get(project.id) ?? [];
-    const mergeRequest: MergeRequest = {
-      id: this.nextMergeRequestId++,
-      iid: list.length + 1,
-      project,
-      sourceBranch: opts.sourceBranch,
-      targetBranch: opts.targetBranch ?? project.defaultBranch,
-      state: opts.state ?? 'opened',
-      createdAt: this.clock(),
-    };
-    list.push(mergeRequest);
-    this.mergeRequestsByProject.set(project.id, list);
-    return mergeRequest;
+    name: string,
+    opts: { state?: EnvironmentState; tier?: EnvironmentTier; externalUrl?: string | null } = {},
+  ): Environment {
+    return this.deployments.addEnvironment(project, name, opts);
   }
 
-  mergeRequestsOf(project: Project): MergeRequest[] {
-    return [...(this.mergeRequestsByProject.get(project.id) ?? [])];
+  addDeployment(environment: Environment, opts: AddDeploymentOptions): Deployment {
+    return this.deployments.addDeployment(environment, opts);
+  }
+
+  /** Creates or changes the project's cleanup policy; `null` removes it (no policy row). */
+  setCleanupPolicy(
+    project: Project,
+    policy: Partial<Omit<CleanupPolicy, 'nextRunAt'>> | null,
+  ): CleanupPolicy | undefined {
+    if (policy === null) {
+      this.cleanupPolicies.remove(project);
+      return undefined;
+    }
+    return this.cleanupPolicies.set(project, policy);
+  }
+
+  /** Makes the registry fail for one repository or all; returns the function that repairs it. */
+  breakRegistry(target: Repository | 'all', scope: OutageScope = 'gitlab-api'): () => void {
+    return this.registryOutages.break(target, scope);
   }
 
   private defaultDigest(repository: Repository, name: string, rePush: boolean): string {
@@ -361,43 +227,4 @@ export class SandboxState {
     this.rePushCounts.set(key, count);
     return fakeSha256(`${key}:${count}`);
   }
-
-  private tokenSuffix(kind: string): string {
-    return createHash('sha256')
-      .update(`${kind}:${this.nextTokenNumber++}`)
-      .digest('base64url')
-      .slice(0, 20);
-  }
-}
-
-/**
- * A deterministic digest-shaped string (`sha256:` + 64 hex). Not SHA-256: seeding 100,000 tags
- * must be fast, and nothing checks the hash against content.
- */
-export function fakeSha256(seed: string): string {
-  // FNV-1a over the seed, then a xorshift stream for the 8 words.
-  let hash = 0x811c9dc5;
-  for (let index = 0; index < seed.length; index++) {
-    hash = Math.imul(hash ^ seed.charCodeAt(index), 0x01000193);
-  }
-  let hex = '';
-  for (let word = 0; word < 8; word++) {
-    hash ^= hash << 13;
-    hash ^= hash >>> 17;
-    hash ^= hash << 5;
-    hex += `${HEX[hash >>> 24]}${HEX[(hash >>> 16) & 255]}${HEX[(hash >>> 8) & 255]}${HEX[hash & 255]}`;
-  }
-  return `sha256:${hex}`;
-}
-
-/** Byte → two hex digits; Number#toString(16) is the slow part of seeding otherwise. */
-const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
-
-/** The config blob digest of a manifest: derived from it, so it is stable and distinct. */
-function configDigestOf(digest: string): string {
-  return `sha256:${digest.slice(39)}${digest.slice(7, 39)}`;
-}
-
-function defaultSize(digest: string): number {
-  return 1_000_000 + Number.parseInt(digest.slice(7, 13), 16);
 }

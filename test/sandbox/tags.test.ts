@@ -23,7 +23,7 @@ async function start(options: { registryMode?: RegistryMode; deleteGeneration?: 
   return { team, sandbox, tags };
 }
 
-describe('tag details (gitlab-api.md §2.6)', () => {
+describe('tag details (lib/api/project_container_repositories.rb)', () => {
   it('API registry: created_at is the first push, as a DateTime; revision is the config digest', async () => {
     const { team, tags } = await start();
     const tag = team.state.findTag(team.repository, 'moving');
@@ -93,7 +93,7 @@ describe('tag details (gitlab-api.md §2.6)', () => {
   });
 });
 
-describe('single tag DELETE (§2.7)', () => {
+describe('single tag DELETE (lib/api/project_container_repositories.rb)', () => {
   const unknownTagCases: [DeleteGeneration, RegistryMode, number, unknown][] = [
     ['newest', 'api', 403, { message: '403 Forbidden' }],
     ['newest', 'legacy', 200, 200],
@@ -176,7 +176,7 @@ describe('single tag DELETE (§2.7)', () => {
   });
 });
 
-describe('repositories (§2.1–2.4)', () => {
+describe('repositories (lib/api/*container_repositories.rb)', () => {
   it('GET /registry/repositories/:id: 401 anonymous, size on API registries, delete_api_path for Maintainers', async () => {
     const { team, sandbox } = await start();
     const url = `${sandbox.apiUrl}/registry/repositories/${team.repository.id}?size=true&tags_count=true`;

@@ -1,4 +1,4 @@
-// GitLab renders one instant three ways, and clients meet all of them (gitlab-api.md §2.0, §6):
+// GitLab renders one instant three ways, and clients meet all of them:
 
 /** ActiveRecord time in REST JSON: `2019-01-10T13:38:57.391Z`. */
 export function railsTime(date: Date): string {

@@ -26,7 +26,7 @@ async function start(options: SandboxOptions = {}) {
   return { team, sandbox, tags, deleteV1, hasV1 };
 }
 
-describe('rate limiting (gitlab-api.md §1.6)', () => {
+describe('rate limiting (lib/gitlab/rack_attack.rb)', () => {
   it('throttles per user with Rack::Attack headers, and sends RateLimit-* on every response', async () => {
     const { team, tags } = await start({ rateLimit: { requests: 3, periodSeconds: 3600 } });
     const remaining: (string | null)[] = [];

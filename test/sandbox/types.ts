@@ -1,15 +1,22 @@
+import type { GitlabVersion, RegistryKind } from './profile.ts';
 import type { SandboxState } from './state.ts';
 
+/** The old name of `registry`: 'api' is a metadata-database registry. */
 export type RegistryMode = 'api' | 'legacy';
 
 /**
- * The three generations of REST single-tag DELETE (gitlab-api.md §2.7). They differ on an unknown
+ * The three generations of REST single-tag DELETE (lib/api/project_container_repositories.rb, three versions). They differ on an unknown
  * tag: newest → 403 on an API registry, 200 on a legacy one; middle → 200; old → 404 Tag Not Found.
  */
 export type DeleteGeneration = 'newest' | 'middle' | 'old';
 
 export interface SandboxOptions {
   state?: SandboxState;
+  /** The GitLab version to impersonate (see profile.ts); default '18.6', the newest. */
+  gitlab?: GitlabVersion;
+  /** The registry behind GitLab; default 'metadata'. */
+  registry?: RegistryKind;
+  /** Alias of `registry` kept for existing callers: 'api' = 'metadata'. `registry` wins. */
   registryMode?: RegistryMode;
   deleteGeneration?: DeleteGeneration;
   /** GitLab relative URL root, e.g. '/gitlab'. */
@@ -21,7 +28,19 @@ export interface SandboxOptions {
   latencyMs?: number;
   maxConcurrency?: number;
   rateLimit?: { requests: number; periodSeconds: number };
+  /** RateLimit-* on every answer or only on 429; default from the profile (always from 18.6). */
+  rateLimitHeaders?: 'always' | 'throttled';
   multiArchDetails404?: boolean;
+  /** How long Rails waits for the registry per tag it deletes (REST and GraphQL deletes). */
+  registryDeleteLatencyMs?: number;
+  /** GitLab's GraphQL timeout (gitlab.yml `graphql_timeout`, 30 s). */
+  graphqlTimeoutMs?: number;
+  /** Serve the container registry on a listener of its own (`true` = plain HTTP, free port). */
+  registryListener?: boolean | RegistryListenerOptions;
+  /** Lifetime of /jwt/auth tokens (`container_registry_token_expire_delay`, 5 minutes). */
+  registryTokenTtlSeconds?: number;
+  /** The registry's `storage.delete.enabled`; false → every DELETE answers 405 UNSUPPORTED. */
+  registryDeletesEnabled?: boolean;
   tls?: { key: string | Buffer; cert: string | Buffer };
   faults?: RandomFaults;
   host?: string;
@@ -29,11 +48,20 @@ export interface SandboxOptions {
   port?: number;
 }
 
+export interface RegistryListenerOptions {
+  port?: number;
+  tls?: { key: string | Buffer; cert: string | Buffer };
+}
+
 export interface Sandbox {
   url: string;
   apiUrl: string;
   graphqlUrl: string;
   port: number;
+  /** Origin of the registry listener (`http(s)://host:port`), when it is on. */
+  registryUrl?: string;
+  /** `CI_REGISTRY`: host:port without a scheme; the `location` fields use it. */
+  registryHost: string;
   state: SandboxState;
   requests: RecordedRequest[];
   resetRequests(): void;
@@ -41,10 +69,15 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
-export type AuthKind = 'pat' | 'job' | 'none' | 'invalid';
+/** 'registry': a valid token from /jwt/auth presented to the registry listener. */
+export type AuthKind = 'pat' | 'job' | 'none' | 'invalid' | 'registry';
 export type AuthHeader = 'PRIVATE-TOKEN' | 'JOB-TOKEN' | 'Authorization' | 'query';
 
+export type Listener = 'gitlab' | 'registry';
+
 export interface RecordedRequest {
+  /** 'registry' for requests to the registry listener; absent for GitLab's. */
+  listener?: 'registry';
   method: string;
   /** Below the prefix, still URL-encoded, without the query string. */
   path: string;
@@ -75,9 +108,18 @@ export type Operation =
   | 'listGroupProjects'
   | 'getGroup'
   | 'graphql'
+  | 'listEnvironments'
+  | 'getEnvironment'
+  | 'listDeployments'
+  | 'jwtAuth'
+  | 'registryBase'
+  | 'registryV2Base'
+  | 'registryTagsList'
+  | 'registryDeleteManifest'
   | 'unknown';
 
 export interface InterceptedRequest {
+  listener: Listener;
   method: string;
   path: string;
   query: Record<string, string>;

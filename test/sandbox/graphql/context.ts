@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import type { SandboxConfig } from '../config.ts';
 import type { TokenScope, User } from '../model.ts';
+import type { RailsRegistry } from '../rails-registry.ts';
 import type { SandboxState } from '../state.ts';
 
 /** What every GraphQL resolver closes over. */
@@ -9,6 +10,8 @@ export interface GraphqlContext {
   config: SandboxConfig;
   user: User | undefined;
   scopes: readonly TokenScope[];
+  /** The registry as Rails calls it for this request. */
+  registry: RailsRegistry;
 }
 
 /** Gitlab::Graphql::Authorize::AuthorizeResource::RESOURCE_ACCESS_ERROR. */

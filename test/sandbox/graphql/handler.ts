@@ -1,8 +1,11 @@
 import {
   type DocumentNode,
+  defaultFieldResolver,
   execute,
   type FragmentDefinitionNode,
-  type GraphQLError,
+  GraphQLError,
+  type GraphQLFieldResolver,
+  type GraphQLSchema,
   getOperationAST,
   getVariableValues,
   Kind,
@@ -15,6 +18,7 @@ import { type ApiResponse, jsonResponse } from '../responses.ts';
 import { analyzeOperation, MAX_COMPLEXITY, MAX_DEPTH, topLevelFields } from './analysis.ts';
 import type { GraphqlContext } from './context.ts';
 import { rootValue } from './root.ts';
+import { type GraphqlErrorJson, rubyValidationErrors, rubyVariableErrors } from './ruby-errors.ts';
 import { gitlabSchema } from './schema.ts';
 
 /** GraphqlController::MAX_QUERY_SIZE (characters, summed over a multiplex). */
@@ -59,7 +63,8 @@ export async function executeGraphql(
         : MAX_COMPLEXITY.anonymous,
     depth: context.user ? MAX_DEPTH.authenticated : MAX_DEPTH.anonymous,
   };
-  const prepared = requests.map((request) => prepare(request, limits));
+  const schema = gitlabSchema(context.config.profile);
+  const prepared = requests.map((request) => prepare(schema, request, limits));
   for (const query of prepared) if ('operation' in query) fields.push(...query.fields);
 
   if (
@@ -74,6 +79,10 @@ export async function executeGraphql(
   const multiplexError =
     multiplex && total > limits.complexity ? complexityError(total, limits.complexity) : undefined;
 
+  // GraphQL::Schema::Timeout (GitLab's Gitlab::Graphql::Timeout, max_seconds: graphql_timeout):
+  // the clock starts with the multiplex; a field that starts after it comes back null with
+  // "Timeout on <Type>.<field>". A resolver already running is not interrupted.
+  const fieldResolver = deadlineResolver(Date.now() + context.config.graphqlTimeoutMs);
   const results: unknown[] = [];
   for (const query of prepared) {
     if (!('operation' in query)) {
@@ -83,12 +92,13 @@ export async function executeGraphql(
     } else {
       results.push(
         await execute({
-          schema: gitlabSchema(),
+          schema,
           document: query.document,
           rootValue: rootValue(context),
           contextValue: context,
           variableValues: query.variables,
           operationName: query.operationName,
+          fieldResolver,
         }),
       );
     }
@@ -102,8 +112,10 @@ interface NormalizedRequest {
   operationName: string | undefined;
 }
 
+type ErrorJson = GraphQLError | GraphqlErrorJson;
+
 type PreparedQuery =
-  | { errors: { message: string }[] }
+  | { errors: ErrorJson[] }
   | {
       document: DocumentNode;
       operation: OperationDefinitionNode;
@@ -132,9 +144,12 @@ function normalize(payload: GraphqlPayload): NormalizedRequest {
   };
 }
 
-function prepare(request: NormalizedRequest, limits: { complexity: number; depth: number }): PreparedQuery {
+function prepare(
+  schema: GraphQLSchema,
+  request: NormalizedRequest,
+  limits: { complexity: number; depth: number },
+): PreparedQuery {
   if (request.query.trim() === '') return { errors: [{ message: 'No query string was present' }] };
-  const schema = gitlabSchema();
   let document: DocumentNode;
   try {
     document = parse(request.query);
@@ -142,7 +157,7 @@ function prepare(request: NormalizedRequest, limits: { complexity: number; depth
     return { errors: [error as GraphQLError] };
   }
   const validationErrors = validate(schema, document, specifiedRules, { maxErrors: VALIDATE_MAX_ERRORS });
-  if (validationErrors.length > 0) return { errors: [...validationErrors] };
+  if (validationErrors.length > 0) return { errors: rubyValidationErrors(document, validationErrors) };
   const operation = getOperationAST(document, request.operationName);
   if (!operation) {
     return {
@@ -156,7 +171,7 @@ function prepare(request: NormalizedRequest, limits: { complexity: number; depth
     };
   }
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables);
-  if (coerced.errors) return { errors: [...coerced.errors] };
+  if (coerced.errors) return { errors: rubyVariableErrors(schema, operation, coerced.errors) };
 
   const fragments: Record<string, FragmentDefinitionNode> = {};
   for (const definition of document.definitions) {
@@ -179,6 +194,15 @@ function prepare(request: NormalizedRequest, limits: { complexity: number; depth
     complexity: analysis.complexity,
     fields: topLevelFields(operation, fragments),
     errors,
+  };
+}
+
+function deadlineResolver(deadline: number): GraphQLFieldResolver<unknown, unknown> {
+  return (source, args, context, info) => {
+    if (Date.now() > deadline) {
+      throw new GraphQLError(`Timeout on ${info.parentType.name}.${info.fieldName}`);
+    }
+    return defaultFieldResolver(source, args, context, info);
   };
 }
 

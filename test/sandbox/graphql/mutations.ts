@@ -14,12 +14,14 @@ interface DestroyTagsInput {
 }
 
 /**
- * destroyContainerRepositoryTags (gitlab-api.md §6.5). Order as in GitLab: the `tagNames` prepare
- * hook (> 20 → error), BaseMutation's `api` scope check, `authorized_find!` (Developer+), then
- * DeleteTagsService: protected tags are skipped (all protected → an `errors` entry), and a name the
- * registry does not know counts as deleted (its 404 is success in `delete_if_exists`).
+ * destroyContainerRepositoryTags (app/graphql/mutations/container_repositories/destroy_tags.rb).
+ * Order as in GitLab: the `tagNames` prepare hook (> 20 → error), BaseMutation's `api` scope check,
+ * `authorized_find!` (Developer+), then Gitlab::DeleteTagsService: protected tags are skipped (all
+ * protected → an `errors` entry), then one registry DELETE per name, one after the other, inside
+ * the request. A name the registry does not know counts as deleted (its 404 is success in
+ * `delete_if_exists`); when no delete succeeded the answer is "could not delete tags: …".
  */
-export function destroyContainerRepositoryTags(context: GraphqlContext, input: DestroyTagsInput) {
+export async function destroyContainerRepositoryTags(context: GraphqlContext, input: DestroyTagsInput) {
   if (input.tagNames.length > TAG_NAMES_LIMIT) {
     throw new GraphQLError(`Number of tags is greater than ${TAG_NAMES_LIMIT}`);
   }
@@ -32,14 +34,24 @@ export function destroyContainerRepositoryTags(context: GraphqlContext, input: D
   if (input.tagNames.length === 0) return payload([], ['not tags specified']);
 
   let names = input.tagNames;
-  // Only Gitlab::DeleteTagsService (API registry) filters protected tags; the third-party one does not.
-  if (context.config.registryMode === 'api') {
+  // Only Gitlab::DeleteTagsService (metadata registry) filters protected tags; the third-party one does not.
+  if (context.registry.kind === 'metadata') {
     const isProtected = protectedTagMatcher(context.state, context.user, repository.project);
     names = names.filter((name) => !isProtected(name));
     if (names.length === 0) return payload([], ['cannot delete protected tag(s)']);
   }
-  for (const name of names) context.state.deleteTag(repository, name);
-  return payload(names, []);
+  const deleted: string[] = [];
+  for (const name of names) {
+    if (await context.registry.deleteTag(repository, name)) deleted.push(name);
+  }
+  if (deleted.length === 0)
+    return payload([], [truncate(`could not delete tags: ${names.join(', ')}`, 1000)]);
+  return payload(deleted, []);
+}
+
+/** ActiveSupport's String#truncate: at most `length` characters, ending in "..." when cut. */
+function truncate(text: string, length: number): string {
+  return text.length <= length ? text : `${text.slice(0, length - 3)}...`;
 }
 
 /** destroyContainerRepository: Developer+ (REST needs Maintainer); marks it delete_scheduled. */

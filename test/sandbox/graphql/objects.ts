@@ -12,7 +12,6 @@ import {
   repositoryLocation,
   type Tag,
 } from '../model.ts';
-import { tagsCount } from '../registry-pages.ts';
 import { compareStrings } from '../tag-store.ts';
 import { graphqlDateTime, graphqlRecordTime } from '../timestamps.ts';
 import { compileUntrustedRegexp } from '../untrusted-regexp.ts';
@@ -22,8 +21,7 @@ import { globalId } from './ids.ts';
 import { apiTagsConnection, legacyTagsConnection, type TagsArgs } from './tags-connection.ts';
 
 export function repositoryObject(context: GraphqlContext, repository: Repository): Record<string, unknown> {
-  const { state, config, user } = context;
-  const apiRegistry = config.registryMode === 'api';
+  const { state, config, user, registry } = context;
   return {
     id: globalId('ContainerRepository', repository.id),
     name: repository.name,
@@ -32,7 +30,8 @@ export function repositoryObject(context: GraphqlContext, repository: Repository
     createdAt: graphqlRecordTime(repository.createdAt),
     updatedAt: graphqlRecordTime(repository.createdAt),
     status: repository.status?.toUpperCase() ?? null,
-    tagsCount: () => tagsCount(state.tagStore(repository)),
+    // ContainerRepository#tags_count: the `/v2/` tag list, which Rails reads even on a metadata registry.
+    tagsCount: () => registry.tagsCount(repository),
     expirationPolicyStartedAt: null,
     lastCleanupDeletedTagsCount: null,
     migrationState: '',
@@ -41,12 +40,15 @@ export function repositoryObject(context: GraphqlContext, repository: Repository
     userPermissions: () => ({
       destroyContainerRepository: canOnProject(state, user, 'destroy_container_image', repository.project),
     }),
-    size: () => (apiRegistry ? state.tagStore(repository).deduplicatedSize() : null),
+    size: () =>
+      registry.detailsAvailable(repository) ? state.tagStore(repository).deduplicatedSize() : null,
     lastPublishedAt: () =>
-      apiRegistry && repository.lastPublishedAt ? graphqlDateTime(repository.lastPublishedAt) : null,
+      registry.detailsAvailable(repository) && repository.lastPublishedAt
+        ? graphqlDateTime(repository.lastPublishedAt)
+        : null,
     tags: (args: TagsArgs) => {
       const wrap = (tag: Tag) => tagObject(context, repository, tag);
-      return apiRegistry
+      return registry.kind === 'metadata'
         ? apiTagsConnection(context, repository, args, wrap)
         : legacyTagsConnection(context, repository, args, wrap);
     },
@@ -73,7 +75,7 @@ export function tagObject(
       destroyContainerRepositoryTag: canOnProject(state, user, 'destroy_container_image', repository.project),
     }),
   };
-  if (config.registryMode === 'api') {
+  if (context.registry.kind === 'metadata') {
     return {
       ...common,
       revision: hex ?? '',

@@ -1,12 +1,17 @@
 import { buildSchema, GraphQLError, type GraphQLScalarType, type GraphQLSchema, Kind, print } from 'graphql';
+import { type GitlabProfile, type GitlabVersion, gitlabProfile } from '../profile.ts';
 import { parseGlobalId } from './ids.ts';
 
 /**
  * The subset of GitLab's GraphQL schema a registry cleaner uses, names and types as in GitLab
  * (app/graphql/types/container_registry/*, query_type.rb, project_type.rb, group_type.rb,
- * mutations/container_repositories/*). Resolvers are methods on the source objects (see objects.ts).
+ * mutations/container_repositories/*), per GitLab version: fields and enum values a version lacks
+ * are absent, so asking for them fails validation and introspection does not list them.
+ * Resolvers are methods on the source objects (see objects.ts).
  */
-const SDL = /* GraphQL */ `
+function sdl(profile: GitlabProfile): string {
+  const when = (present: boolean, text: string) => (present ? text : '');
+  return /* GraphQL */ `
   scalar Time
   scalar BigInt
   scalar ContainerRepositoryID
@@ -38,8 +43,7 @@ const SDL = /* GraphQL */ `
   enum ContainerRepositoryTagSort {
     NAME_ASC
     NAME_DESC
-    PUBLISHED_AT_ASC
-    PUBLISHED_AT_DESC
+    ${when(profile.tagSortByPublishedAt, 'PUBLISHED_AT_ASC PUBLISHED_AT_DESC')}
   }
 
   enum ContainerRepositorySort {
@@ -114,7 +118,7 @@ const SDL = /* GraphQL */ `
     project: Project!
     userPermissions: ContainerRepositoryPermissions!
     size: Float
-    lastPublishedAt: Time
+    ${when(profile.repositoryLastPublishedAt, 'lastPublishedAt: Time')}
     tags(
       sort: ContainerRepositoryTagSort
       name: String
@@ -136,11 +140,11 @@ const SDL = /* GraphQL */ `
     shortRevision: String
     totalSize: BigInt
     createdAt: Time
-    publishedAt: Time
+    ${when(profile.tagPublishedAt, 'publishedAt: Time')}
     mediaType: String
     referrers: [ContainerRepositoryReferrer!]
-    protection: ContainerProtectionAccessLevel
-    userPermissions: ContainerRepositoryTagPermissions!
+    ${when(profile.tagProtection, 'protection: ContainerProtectionAccessLevel')}
+    ${when(profile.tagUserPermissions, 'userPermissions: ContainerRepositoryTagPermissions!')}
   }
 
   type ContainerRepositoryTagEdge {
@@ -241,12 +245,15 @@ const SDL = /* GraphQL */ `
     errors: [String!]!
   }
 `;
+}
 
-let schema: GraphQLSchema | undefined;
+const schemas = new Map<GitlabVersion, GraphQLSchema>();
 
-export function gitlabSchema(): GraphQLSchema {
-  if (schema) return schema;
-  schema = buildSchema(SDL);
+export function gitlabSchema(profile: GitlabProfile = gitlabProfile('18.6')): GraphQLSchema {
+  const cached = schemas.get(profile.version);
+  if (cached) return cached;
+  const schema = buildSchema(sdl(profile));
+  schemas.set(profile.version, schema);
   const repositoryId = schema.getType('ContainerRepositoryID') as GraphQLScalarType;
   // Types::GlobalIDType[::ContainerRepository]: coerces to the numeric model id, with GitLab's messages.
   repositoryId.parseValue = (value) => coerceRepositoryId(value);

@@ -1,10 +1,5 @@
 import type { Repository, Tag } from '../model.ts';
-import {
-  allTagNames,
-  MAX_REGISTRY_PAGE_SIZE,
-  type RegistrySort,
-  registryTagPage,
-} from '../registry-pages.ts';
+import { MAX_REGISTRY_PAGE_SIZE, type RegistrySort } from '../registry-pages.ts';
 import { compareStrings } from '../tag-store.ts';
 import { type Connection, type ConnectionArgs, clampPageArgs } from './connection.ts';
 import type { GraphqlContext } from './context.ts';
@@ -39,7 +34,8 @@ export function apiTagsConnection(
   wrap: (tag: Tag) => unknown,
 ): Connection<unknown> {
   const n = Math.min(Math.max(args.first ?? 0, args.last ?? 0), MAX_REGISTRY_PAGE_SIZE);
-  const page = registryTagPage(context.state.tagStore(repository), {
+  // A failed or refused registry answer is an empty page (`tags_page` gets `{}`).
+  const page = context.registry.tagPage(repository, {
     n,
     last: args.after ?? undefined,
     before: args.before ?? undefined,
@@ -73,7 +69,8 @@ export function legacyTagsConnection(
   wrap: (tag: Tag) => unknown,
 ): Connection<unknown> {
   const store = context.state.tagStore(repository);
-  let items = allTagNames(store, 'legacy')
+  let items = context.registry
+    .tagNames(repository)
     .filter((name) => !args.name || name.includes(args.name))
     .map((name) => store.get(name) as Tag);
   if (args.sort === 'NAME_DESC' || args.sort === 'PUBLISHED_AT_DESC') {

@@ -16,7 +16,7 @@ const LEASE_TAKEN =
   'This request has already been made. You can run this at most once an hour for a given container repository';
 
 /**
- * DELETE /projects/:id/registry/repositories/:repository_id/tags (§2.8). Validation runs after the
+ * DELETE /projects/:id/registry/repositories/:repository_id/tags. Validation runs after the
  * project `before` filter and before the endpoint; the lease is taken only after validation and
  * the Maintainer check, so a 400/403 does not use up the hour. The cleanup itself runs on the
  * next tick, like the Sidekiq job it stands for.
@@ -35,8 +35,8 @@ export function bulkDeleteTags(request: RestRequest): ApiResponse {
   state.cleanupLeases.set(repository.id, new Date(now.getTime() + LEASE_MS));
 
   const user = request.auth.user;
-  const mode = request.config.registryMode;
-  if (user) setImmediate(() => runCleanup(state, mode, user, repository, params.cleanup));
+  const kind = request.registry.kind;
+  if (user) setImmediate(() => runCleanup(state, kind, user, repository, params.cleanup));
   return jsonResponse(202, 202);
 }
 

@@ -2,6 +2,7 @@ import { canOnProject, type ProjectAbility } from '../access.ts';
 import type { Authentication } from '../auth.ts';
 import type { SandboxConfig } from '../config.ts';
 import type { Project, Repository } from '../model.ts';
+import type { RailsRegistry } from '../rails-registry.ts';
 import { type ApiResponse, forbidden, notFound, recordNotFound } from '../responses.ts';
 import type { SandboxState } from '../state.ts';
 import { type LinkBuilder, linkBuilder } from './pagination.ts';
@@ -19,19 +20,27 @@ export interface RestRequest {
   auth: Authentication;
   state: SandboxState;
   config: SandboxConfig;
+  /** The registry as Rails calls it for this request. */
+  registry: RailsRegistry;
 }
 
-export type RestHandler = (request: RestRequest) => ApiResponse;
+export type RestHandler = (request: RestRequest) => ApiResponse | Promise<ApiResponse>;
 
 const JOB_TOKEN_OTHER_PROJECT =
   "This project's CI/CD job token cannot be used to authenticate with the container registry of a different project.";
 
 /**
- * `find_project!` (lib/api/helpers.rb, newest): the job-token scope check comes first (so even an
- * unknown project answers 403 to a job token), then existence, then visibility (404, not 403).
+ * `find_project!` (lib/api/helpers.rb, newest). On routes with `job_token_scope: :project` (the
+ * project registry routes) the job-token scope check comes first, so even an unknown project
+ * answers 403 to a job token. Elsewhere a job token reaches only its own project (the sandbox has
+ * no allowlist): another project is refused by `handle_job_token_failure!` — 403 "Authentication
+ * by CI/CD job token not allowed…" from 17.4, 404 before. Then existence, then visibility (404).
  * Ids are numeric or a full path containing "/", looked up case-insensitively.
  */
-export function findProjectOrFail(request: RestRequest): Project {
+export function findProjectOrFail(
+  request: RestRequest,
+  jobTokenScope: 'project' | 'allowlist' = 'project',
+): Project {
   const id = request.route.id ?? '';
   const project = /^-?\d+$/.test(id)
     ? request.state.findProjectById(Number(id))
@@ -39,8 +48,19 @@ export function findProjectOrFail(request: RestRequest): Project {
       ? request.state.findProject(id)
       : undefined;
   const { auth } = request;
-  if (auth.kind === 'job' && auth.jobProject !== project) throw forbidden(JOB_TOKEN_OTHER_PROJECT);
-  if (!project || !canOnProject(request.state, auth.user, 'read_project', project)) throw notFound('Project');
+  if (auth.kind === 'job' && jobTokenScope === 'project' && auth.jobProject !== project) {
+    throw forbidden(JOB_TOKEN_OTHER_PROJECT);
+  }
+  if (!project) throw notFound('Project');
+  const otherProjectJob = auth.kind === 'job' && auth.jobProject !== project;
+  if (otherProjectJob || !canOnProject(request.state, auth.user, 'read_project', project)) {
+    if (auth.kind === 'job' && auth.jobProject && request.config.profile.jobTokenForbiddenMessage) {
+      throw forbidden(
+        `Authentication by CI/CD job token not allowed from ${auth.jobProject.path} to ${project.path}.`,
+      );
+    }
+    throw notFound('Project');
+  }
   return project;
 }
 

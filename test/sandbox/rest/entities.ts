@@ -1,5 +1,6 @@
 // JSON shapes of lib/api/entities (container_registry.rb and the project/group/branch/MR entities),
 // fields in GitLab's order.
+import type { CleanupPolicy } from '../cleanup-policy.ts';
 import type { SandboxConfig } from '../config.ts';
 import {
   type Branch,
@@ -10,6 +11,7 @@ import {
   repositoryLocation,
   type Tag,
 } from '../model.ts';
+import type { RegistryKind } from '../profile.ts';
 import { dateTimeJson, railsTime } from '../timestamps.ts';
 
 export function tagEntity(config: SandboxConfig, repository: Repository, name: string) {
@@ -50,10 +52,15 @@ export function repositoryEntity(
   };
 }
 
-/** TagDetails: semantics differ per registry mode (gitlab-api.md §2.6, §4). */
-export function tagDetailsEntity(config: SandboxConfig, repository: Repository, tag: Tag) {
+/** TagDetails: semantics differ per registry kind (app/models/container_repository.rb #transform_tags_page, lib/container_registry/tag.rb). */
+export function tagDetailsEntity(
+  config: SandboxConfig,
+  kind: RegistryKind,
+  repository: Repository,
+  tag: Tag,
+) {
   const revision = tag.configDigest ? (tag.configDigest.split(':')[1] ?? '') : null;
-  if (config.registryMode === 'api') {
+  if (kind === 'metadata') {
     // transform_tags_page: revision is config_digest's hex or "" (no config), size is size_bytes,
     // created_at is when the tag was first created in the registry.
     const apiRevision = revision ?? '';
@@ -77,7 +84,8 @@ export function tagDetailsEntity(config: SandboxConfig, repository: Repository, 
   };
 }
 
-export function projectEntity(config: SandboxConfig, project: Project) {
+/** Entities::Project; `container_expiration_policy` only when the project has a policy row. */
+export function projectEntity(config: SandboxConfig, project: Project, policy?: CleanupPolicy) {
   const webUrl = `${config.externalUrl}${config.prefix}/${project.fullPath}`;
   return {
     id: project.id,
@@ -105,6 +113,20 @@ export function projectEntity(config: SandboxConfig, project: Project) {
     container_registry_enabled: true,
     container_registry_access_level: 'enabled',
     container_registry_image_prefix: `${config.registryHost}/${project.fullPath.toLowerCase()}`,
+    ...(policy ? { container_expiration_policy: cleanupPolicyEntity(policy) } : {}),
+  };
+}
+
+/** lib/api/entities/container_expiration_policy.rb */
+export function cleanupPolicyEntity(policy: CleanupPolicy) {
+  return {
+    cadence: policy.cadence,
+    enabled: policy.enabled,
+    keep_n: policy.keepN,
+    older_than: policy.olderThan,
+    name_regex: policy.nameRegex,
+    name_regex_keep: policy.nameRegexKeep,
+    next_run_at: policy.nextRunAt ? railsTime(policy.nextRunAt) : null,
   };
 }
 

@@ -37,7 +37,9 @@ export function listGroupProjects(request: RestRequest): ApiResponse {
   const pageOf = paginateOffset(projects, { page, perPage, linkParams, link: linkFor(request) }, 'relation');
   return jsonResponse(
     200,
-    pageOf.items.map((project) => projectEntity(request.config, project)),
+    pageOf.items.map((project) =>
+      projectEntity(request.config, project, request.state.cleanupPolicies.get(project)),
+    ),
     pageOf.headers,
   );
 }

@@ -7,7 +7,9 @@ import { ParamCheck, paginationParams } from './params.ts';
 
 /** GET /projects/:id — not a job-token route: a CI_JOB_TOKEN alone is anonymous here. */
 export function getProject(request: RestRequest): ApiResponse {
-  return jsonResponse(200, projectEntity(request.config, findProjectOrFail(request)));
+  const project = findProjectOrFail(request);
+  const policy = request.state.cleanupPolicies.get(project);
+  return jsonResponse(200, projectEntity(request.config, project, policy));
 }
 
 /** GET /projects/:id/repository/branches — name order; `search` with optional ^/$ anchors. */

@@ -1,6 +1,5 @@
 import { canOnProject, canReadGroupContainerImages } from '../access.ts';
 import { groupContains, type Repository } from '../model.ts';
-import { tagsCount } from '../registry-pages.ts';
 import { type ApiResponse, forbidden, jsonResponse, recordNotFound, unauthorized } from '../responses.ts';
 import {
   authorizeProject,
@@ -17,7 +16,7 @@ import { paginateOffset } from './pagination.ts';
 import { ParamCheck, paginationParams } from './params.ts';
 import { listedTagNames } from './tags.ts';
 
-/** GET /projects/:id/registry/repositories (§2.1): ordered by id, optional tags and tags_count. */
+/** GET /projects/:id/registry/repositories: ordered by id, optional tags and tags_count. */
 export function listRepositories(request: RestRequest): ApiResponse {
   const project = findProjectOrFail(request);
   authorizeProject(request, project, 'read_container_image');
@@ -39,7 +38,7 @@ export function listRepositories(request: RestRequest): ApiResponse {
   return jsonResponse(200, body, pageOf.headers);
 }
 
-/** GET /groups/:id/registry/repositories (§2.2): the group and all subgroups; no job token. */
+/** GET /groups/:id/registry/repositories: the group and all subgroups; no job token. */
 export function listGroupRepositories(request: RestRequest): ApiResponse {
   const group = findGroupOrFail(request);
   if (!canReadGroupContainerImages(request.state, request.auth.user, group)) throw forbidden();
@@ -61,7 +60,7 @@ export function listGroupRepositories(request: RestRequest): ApiResponse {
   );
 }
 
-/** GET /registry/repositories/:id (§2.3): `authenticate!` first, so anonymous gets 401. */
+/** GET /registry/repositories/:id: `authenticate!` first, so anonymous gets 401. */
 export function getRepository(request: RestRequest): ApiResponse {
   const user = request.auth.user;
   if (!user) throw unauthorized();
@@ -78,13 +77,15 @@ export function getRepository(request: RestRequest): ApiResponse {
   if (canOnProject(request.state, user, 'admin_container_image', repository.project)) {
     extras.deleteApiPath = `${config.externalUrl}${config.prefix}/api/v4/projects/${repository.project.id}/registry/repositories/${repository.id}`;
   }
-  if (withSize)
-    extras.size =
-      config.registryMode === 'api' ? request.state.tagStore(repository).deduplicatedSize() : null;
+  if (withSize) {
+    extras.size = request.registry.detailsAvailable(repository)
+      ? request.state.tagStore(repository).deduplicatedSize()
+      : null;
+  }
   return jsonResponse(200, repositoryEntity(config, repository, extras));
 }
 
-/** DELETE /projects/:id/registry/repositories/:repository_id (§2.4): Maintainer, 202, scheduled. */
+/** DELETE /projects/:id/registry/repositories/:repository_id: Maintainer, 202, scheduled. */
 export function deleteRepository(request: RestRequest): ApiResponse {
   const project = findProjectOrFail(request);
   authorizeProject(request, project, 'read_container_image');
@@ -104,9 +105,8 @@ function extrasFor(
   withCount: boolean,
 ): RepositoryEntityExtras {
   const extras: RepositoryEntityExtras = {};
-  if (withCount) {
-    extras.tagsCount = tagsCount(request.state.tagStore(repository));
-  }
-  if (withTags) extras.tagNames = listedTagNames(request.state, request.config.registryMode, repository);
+  // tags_count comes from the registry's `/v2/` tag list, even on a metadata registry.
+  if (withCount) extras.tagsCount = request.registry.tagsCount(repository);
+  if (withTags) extras.tagNames = listedTagNames(request, repository);
   return extras;
 }

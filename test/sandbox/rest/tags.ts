@@ -1,22 +1,15 @@
 import { protectedTagMatcher } from '../access.ts';
-import { isImageIndex, type Repository, type Tag } from '../model.ts';
-import {
-  allTagNames,
-  MAX_REGISTRY_PAGE_SIZE,
-  REGISTRY_NAME_FILTER,
-  registryTagPage,
-} from '../registry-pages.ts';
+import { isImageIndex, type Repository } from '../model.ts';
+import { MAX_REGISTRY_PAGE_SIZE } from '../registry-pages.ts';
 import {
   ApiError,
   type ApiResponse,
+  badRequest,
   forbidden,
   jsonResponse,
   methodNotAllowed,
   notFound,
 } from '../responses.ts';
-import type { SandboxState } from '../state.ts';
-import { compareStrings, lowerBound } from '../tag-store.ts';
-import type { RegistryMode } from '../types.ts';
 import {
   authorizeProject,
   findProjectOrFail,
@@ -34,8 +27,6 @@ import { ParamCheck, paginationParams } from './params.ts';
 const DEFAULT_KEYSET_PAGE_SIZE = 20;
 /** ContainerRepository::MAX_TAGS_PAGES × 100: beyond this Rails raises "too many pages requested". */
 const MAX_LISTED_TAGS = 2000 * 100;
-/** ContainerRepository#tag asks the registry for one page of 100 names containing the wanted one. */
-const TAG_LOOKUP_PAGE_SIZE = 100;
 
 /**
  * Project lookup and read permission (the resource's `before` filter), then Grape's param
@@ -54,17 +45,20 @@ function readRepository<T>(
   return { repository: findProjectRepository(request, project, repositoryId), params };
 }
 
-/** GET /projects/:id/registry/repositories/:repository_id/tags — offset or keyset (§2.5). */
+/**
+ * GET /projects/:id/registry/repositories/:repository_id/tags — offset or keyset. A
+ * registry error is swallowed: `200 []`, no next page.
+ */
 export function listTags(request: RestRequest): ApiResponse {
   const { repository, params } = readRepository(request, paginationParams);
   const { page, perPage } = params;
-  const { state, config } = request;
+  const { config, registry } = request;
 
   if (request.params.pagination === 'keyset') {
-    if (config.registryMode === 'legacy') throw methodNotAllowed();
+    if (registry.kind === 'legacy') throw methodNotAllowed();
     const n = Math.min(perPage ?? DEFAULT_KEYSET_PAGE_SIZE, MAX_REGISTRY_PAGE_SIZE);
     const sort = request.params.sort === 'desc' ? '-name' : 'name';
-    const result = registryTagPage(state.tagStore(repository), { n, sort, last: request.params.last });
+    const result = registry.tagPage(repository, { n, sort, last: request.params.last });
     const headers: Record<string, string> = {};
     if (result?.next !== undefined) {
       // Keyset::HeaderBuilder: the current params merged with the registry's n, last and sort.
@@ -80,7 +74,7 @@ export function listTags(request: RestRequest): ApiResponse {
     return jsonResponse(200, body, headers);
   }
 
-  const names = listedTagNames(state, config.registryMode, repository);
+  const names = listedTagNames(request, repository);
   const pageOf = paginateOffset(
     names,
     { page, perPage, linkParams: grapeParams(request), link: linkFor(request) },
@@ -94,74 +88,45 @@ export function listTags(request: RestRequest): ApiResponse {
 }
 
 /** All tag names, as REST lists them; more than MAX_TAGS_PAGES pages is a 500 in Rails. */
-export function listedTagNames(
-  state: SandboxState,
-  mode: RegistryMode,
-  repository: Repository,
-): readonly string[] {
-  const names = allTagNames(state.tagStore(repository), mode);
+export function listedTagNames(request: RestRequest, repository: Repository): readonly string[] {
+  const names = request.registry.tagNames(repository);
   if (names.length > MAX_LISTED_TAGS) throw new ApiError(500, { message: '500 Internal Server Error' });
   return names;
 }
 
-/**
- * `ContainerRepository#tag`: on an API registry, one registry page of up to 100 names containing
- * `name` (substring filter, name order) and an exact match within it — so a tag behind more than
- * 100 longer names containing it is "not found". On a legacy registry, the manifest lookup.
- */
-export function lookupTag(
-  state: SandboxState,
-  mode: RegistryMode,
-  repository: Repository,
-  name: string,
-): Tag | undefined {
-  const store = state.tagStore(repository);
-  const tag = store.get(name);
-  if (mode === 'legacy' || !tag) return tag;
-  if (!REGISTRY_NAME_FILTER.test(name)) return undefined;
-  // The page holds the first 100 matching names in name order: the tag is on it unless 100
-  // matching names sort before it. Counting them is cheaper than building the page.
-  const names = store.names();
-  const position = lowerBound(names, name, compareStrings);
-  let matchingBefore = 0;
-  for (let index = 0; index < position; index++) {
-    if ((names[index] as string).includes(name) && ++matchingBefore >= TAG_LOOKUP_PAGE_SIZE) return undefined;
-  }
-  return tag;
-}
-
-/** GET …/tags/:tag_name (§2.6). */
+/** GET …/tags/:tag_name. */
 export function tagDetails(request: RestRequest): ApiResponse {
   const { repository } = readRepository(request, () => undefined);
-  const { state, config } = request;
-  const tag = lookupTag(state, config.registryMode, repository, request.route.tag_name ?? '');
+  const { config, registry } = request;
+  const tag = registry.lookupTag(repository, request.route.tag_name ?? '');
   // Some GitLab versions fail to read details of multi-arch images although they are listed.
   if (!tag || (config.multiArchDetails404 && isImageIndex(tag.mediaType))) throw notFound('Tag');
-  return jsonResponse(200, tagDetailsEntity(config, repository, tag));
+  return jsonResponse(200, tagDetailsEntity(config, registry.kind, repository, tag));
 }
 
-/** DELETE …/tags/:tag_name, in the three generations of §2.7. */
-export function deleteTag(request: RestRequest): ApiResponse {
+/** DELETE …/tags/:tag_name, in its three generations. */
+export async function deleteTag(request: RestRequest): Promise<ApiResponse> {
   const { repository } = readRepository(request, () => undefined);
-  const { state, config } = request;
+  const { state, config, registry } = request;
   const name = request.route.tag_name ?? '';
   const user = request.auth.user;
   authorizeProject(request, repository.project, 'destroy_container_image');
 
   if (config.deleteGeneration === 'old') {
     // authorize_destroy_container_image! + validate_tag!
-    if (!lookupTag(state, config.registryMode, repository, name)) throw notFound('Tag');
+    if (!registry.lookupTag(repository, name)) throw notFound('Tag');
   }
-  // Newest, API registry: `authorize! :destroy_container_image_tag, tag`, where `tag` is nil for
-  // an unknown name and authorizing nil fails; then Gitlab::DeleteTagsService#filter_out_protected!
-  // (one name, so "all protected"). The legacy (third-party) service has no protection filter.
-  if (config.deleteGeneration === 'newest' && config.registryMode === 'api') {
-    if (!lookupTag(state, config.registryMode, repository, name)) throw forbidden();
+  // Newest, metadata registry: `authorize! :destroy_container_image_tag, tag`, where `tag` is nil
+  // for an unknown name and authorizing nil fails; then Gitlab::DeleteTagsService
+  // #filter_out_protected! (one name, so "all protected"). The third-party service has no filter.
+  if (config.deleteGeneration === 'newest' && registry.kind === 'metadata') {
+    if (!registry.lookupTag(repository, name)) throw forbidden();
     if (protectedTagMatcher(state, user, repository.project)(name)) {
       throw forbidden('cannot delete protected tag(s)');
     }
   }
-  // The registry's 404 for an unknown tag counts as success (BaseClient#delete_if_exists).
-  state.deleteTag(repository, name);
+  // The registry's 404 for an unknown tag counts as success (BaseClient#delete_if_exists); an error
+  // answer leaves nothing deleted: "could not delete tags" → `bad_request!`.
+  if (!(await registry.deleteTag(repository, name))) throw badRequest();
   return jsonResponse(200, 200);
 }
