@@ -55,7 +55,7 @@ describe('--help', () => {
       'Options:',
       'Examples:',
     ]);
-    expect(arrayFlags(text)).toEqual(['repository', 'project', 'group', 'keep']);
+    expect(arrayFlags(text)).toEqual(['repository', 'project', 'group', 'keep', 'accept-ages']);
     // whole lines: a command line pastes as typed
     expect(text).toContain(
       "\n  registry-cleaner prune --older-than 30d --keep '(v?\\d+\\.\\d+\\.\\d+|main)'\n",

@@ -214,7 +214,10 @@ describe.skipIf(cannotRun)('the registry-cleaner image', () => {
     world = await startReviewWorld('127.0.0.1');
     const result = mustSucceed(
       'docker run IMAGE registry-cleaner prune',
-      await dockerRun(['registry-cleaner', 'prune', '--older-than', '1h', '--dry-run'], ciVariables(world)),
+      await dockerRun(
+        ['registry-cleaner', 'prune', '--older-than', '1h', '--accept-ages', 'first-push', '--dry-run'],
+        ciVariables(world),
+      ),
     );
     expect(result.stdout).toContain('dry run');
     expect(tagNames(world, world.root)).toEqual(ROOT_TAGS_BEFORE);
@@ -264,7 +267,7 @@ describe.skipIf(cannotRunComponents)('the components, run in the image', () => {
   test('prune: its scheduled job sweeps the project with the rule inputs (dry run)', async () => {
     world = await startReviewWorld('127.0.0.1');
     const include =
-      'include:\n  - local: templates/prune.yml\n    inputs:\n      older-than: 1h\n      keep-latest: 0\n      keep: main\n      dry-run: true\n';
+      'include:\n  - local: templates/prune.yml\n    inputs:\n      older-than: 1h\n      keep-latest: 0\n      keep: main\n      accept-ages: first-push\n      dry-run: true\n';
     const result = await playJobInImage(include, 'registry-cleaner-prune', {
       ...ci(world),
       CI_NODE_INDEX: '1',

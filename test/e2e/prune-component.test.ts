@@ -81,7 +81,7 @@ describe('templates/prune.yml run by gitlab-ci-local', () => {
       const repo = await checkoutWithTemplates(cleanups, { branch: 'main' });
       writeFileSync(
         join(repo.dir, '.gitlab-ci.yml'),
-        `include:\n  - component: gitlab.example.com/Acme/Web-App/prune@${repo.sha}\n    inputs:\n      parallel: 2\n      older-than: 14d\n      keep-latest: 5\n`,
+        `include:\n  - component: gitlab.example.com/Acme/Web-App/prune@${repo.sha}\n    inputs:\n      parallel: 2\n      older-than: 14d\n      keep-latest: 5\n      accept-ages: first-push\n`,
       );
       expect((await listJobs(repo, 'push')).map((job) => job.when)).toEqual(['never', 'never']);
       expect((await listJobs(repo, 'schedule')).map((job) => `${job.name} ${job.stage} ${job.when}`)).toEqual(
@@ -168,7 +168,7 @@ describe('templates/prune.yml run by gitlab-ci-local', () => {
       const repo = await checkoutWithTemplates(cleanups, { branch: 'main' });
       writeFileSync(
         join(repo.dir, '.gitlab-ci.yml'),
-        `include:\n  - local: templates/prune.yml\n    inputs:\n      older-than: 14d\n      keep-latest: 5\n      keep: ''\n`,
+        `include:\n  - local: templates/prune.yml\n    inputs:\n      older-than: 14d\n      keep-latest: 5\n      keep: ''\n      accept-ages: first-push\n`,
       );
       const swept = await world();
       const project = swept.world.projects[0]!;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildTeam, FIXED_NOW, withToken } from './fixtures.ts';
+import { buildTeam, withToken } from './fixtures.ts';
 import { startSandbox } from './server.ts';
 import type { DeleteGeneration, RegistryMode, Sandbox } from './types.ts';
 
@@ -213,7 +213,7 @@ describe('repositories (lib/api/*container_repositories.rb)', () => {
       )
     ).json()) as { status: string }[];
     expect(listed[0]?.status).toBe('delete_scheduled');
-    expect(listed[0]).toMatchObject({ created_at: FIXED_NOW.toISOString(), path: 'acme/web-app', name: '' });
+    expect(listed[0]).toMatchObject({ created_at: FIRST_PUSH.toISOString(), path: 'acme/web-app', name: '' });
   });
 
   it('lists group repositories with subgroups for group Reporters only', async () => {
