@@ -5,6 +5,8 @@
 import { mapConcurrent } from '../concurrency.ts';
 import { AuthError, endsRun, RegistryCleanerError } from '../errors.ts';
 import type { GitLabApi } from '../gitlab/api.ts';
+import { destroyTags } from '../gitlab/deletion.ts';
+import { namesHidingTag, REST_LOOKUP_NAMES } from '../gitlab/rest-tags.ts';
 import { type DeleteAnswer, deleteTag, isTagListed } from '../gitlab/tags.ts';
 import { ALREADY_GONE, type DeleteTarget, type Execution, type TagResult } from '../model.ts';
 
@@ -46,12 +48,41 @@ function base(target: DeleteTarget): Pick<TagResult, 'repository' | 'tag'> {
   return { repository: target.repository, tag: target.tag };
 }
 
-async function deleteOne(
-  api: GitLabApi,
-  target: DeleteTarget,
-): Promise<Omit<TagResult, 'repository' | 'tag'>> {
+async function deleteOne(api: GitLabApi, target: DeleteTarget): Promise<Settled> {
   const answer = await deleteTag(api, target.repository, target.tag);
-  return interpret(answer, () => isTagListed(api, target.repository, target.tag));
+  const settled = await interpret(answer, () => isTagListed(api, target.repository, target.tag));
+  if (answer.kind !== 'refused' || settled.outcome !== 'forbidden') return settled;
+  return settleRefusal(api, target, settled);
+}
+
+type Settled = Omit<TagResult, 'repository' | 'tag'>;
+
+/**
+ * A 403 for a tag GitLab lists is not always the role: GitLab's REST lookup of one tag sees only
+ * the first 100 names containing it (`main` behind a hundred `<sha>-main`). GraphQL deletes by the
+ * exact name, so a token it accepts settles it either way (deleted, or the role refused again). A
+ * job token cannot: it is told which it is.
+ */
+async function settleRefusal(api: GitLabApi, target: DeleteTarget, refused: Settled): Promise<Settled> {
+  const { repository, tag } = target;
+  if (api.credential.kind !== 'job') {
+    try {
+      for await (const [answer] of destroyTags(api, repository, [tag])) {
+        if (answer?.deleted.includes(tag)) return { outcome: 'deleted', status: 200 };
+      }
+      return refused;
+    } catch (error) {
+      if (error instanceof AuthError) return refused;
+      throw error;
+    }
+  }
+  const hiddenBehind = await namesHidingTag(api, repository, tag);
+  if (hiddenBehind === undefined) return refused;
+  return {
+    outcome: 'failed',
+    status: 403,
+    reason: `GitLab answers 403 for a tag it lists: its REST API looks a tag up among the first ${REST_LOOKUP_NAMES} names containing it, and ${hiddenBehind} names containing "${tag}" sort before it (GitLab's limit, not the role); delete it with a personal, project or group access token, which deletes by exact name`,
+  };
 }
 
 /** Exported for tests: what a DELETE answer means, asking the tag list when the answer is ambiguous. */

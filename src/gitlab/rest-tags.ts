@@ -67,3 +67,19 @@ export async function readTagsRest(
     registry,
   };
 }
+
+/**
+ * GitLab's REST API finds one tag (to delete it, or show its details) by asking a registry with
+ * the metadata database for the first 100 names that contain it, sorted by name
+ * (ContainerRepository#tag); a tag beyond them is answered 403 (DELETE) or 404 (GET) although it
+ * exists. How many names containing this one sort before it when that is why, else undefined.
+ */
+export async function namesHidingTag(api: GitLabApi, repository: Repository, tag: string): Promise<number | undefined> {
+  const { names, registry } = await listTagNames(api, repository);
+  if (registry !== 'metadata') return undefined;
+  const before = names.filter((name) => name.includes(tag) && name < tag).length;
+  return before >= REST_LOOKUP_NAMES ? before : undefined;
+}
+
+/** The names GitLab's REST single-tag lookup asks its registry for. */
+export const REST_LOOKUP_NAMES = 100;
