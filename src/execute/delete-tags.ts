@@ -5,7 +5,7 @@
 import { mapConcurrent } from '../concurrency.ts';
 import { AuthError, endsRun, RegistryCleanerError } from '../errors.ts';
 import type { GitLabApi } from '../gitlab/api.ts';
-import { destroyTags } from '../gitlab/deletion.ts';
+import { destroyTagsRequest } from '../gitlab/deletion.ts';
 import { namesHidingTag, REST_LOOKUP_NAMES } from '../gitlab/rest-tags.ts';
 import { type DeleteAnswer, deleteTag, isTagListed } from '../gitlab/tags.ts';
 import { ALREADY_GONE, type DeleteTarget, type Execution, type TagResult } from '../model.ts';
@@ -67,10 +67,8 @@ async function settleRefusal(api: GitLabApi, target: DeleteTarget, refused: Sett
   const { repository, tag } = target;
   if (api.credential.kind !== 'job') {
     try {
-      for await (const [answer] of destroyTags(api, repository, [tag])) {
-        if (answer?.deleted.includes(tag)) return { outcome: 'deleted', status: 200 };
-      }
-      return refused;
+      const [answer] = await destroyTagsRequest(api, repository, [tag]);
+      return answer?.deleted.includes(tag) ? { outcome: 'deleted', status: 200 } : refused;
     } catch (error) {
       if (error instanceof AuthError) return refused;
       throw error;

@@ -1,12 +1,17 @@
-// Deletes exactly the tags one repository's plan names (plan.deletions). With a personal/project/group token:
-// GraphQL batches (100 tags a request); any name GitLab does not confirm is settled one by one over
-// REST, which answers per tag. With a CI job token: REST single deletes (its only way).
+// Deletes exactly the tags one repository's plan names (plan.deletions). With a personal, project
+// or group token: GraphQL requests sized to stay well inside GitLab's request timeout
+// (batch-size.ts); names a request timed out on are settled by reading which are gone before what
+// remains is sent again; any other name GitLab does not confirm is settled one by one over REST,
+// which answers per tag. With a CI job token: REST single deletes (its only way).
 
+import { mapConcurrent } from '../concurrency.ts';
 import { AuthError, RegistryCleanerError } from '../errors.ts';
 import type { GitLabApi } from '../gitlab/api.ts';
-import { type BatchAnswer, destroyTags } from '../gitlab/deletion.ts';
+import { type BatchAnswer, destroyTagsRequest } from '../gitlab/deletion.ts';
 import { PROTECTED_TAGS } from '../gitlab/failures.ts';
+import { isTagListed } from '../gitlab/tags.ts';
 import type { Execution, Repository, RepositoryPlan, TagResult } from '../model.ts';
+import { DeletionBatchSize } from './batch-size.ts';
 import { executeDeletes, PROTECTED_REASON } from './delete-tags.ts';
 
 export async function executeRepositoryPlan(
@@ -25,9 +30,22 @@ export async function executeRepositoryPlan(
     const done = new Set(settled.map((result) => result.tag));
     return names.filter((tag) => !done.has(tag));
   };
+  const queue = [...names];
+  const size = new DeletionBatchSize();
   try {
-    for await (const answers of destroyTags(api, repository, names)) {
-      for (const answer of answers) settled.push(...settleBatch(repository, answer));
+    while (queue.length > 0) {
+      const batch = queue.splice(0, size.size);
+      const started = performance.now();
+      const answers = await destroyTagsRequest(api, repository, batch);
+      const ms = performance.now() - started;
+      const cut = answers.filter((answer) => answer.timedOut).flatMap((answer) => answer.names);
+      for (const answer of answers) if (!answer.timedOut) settled.push(...settleBatch(repository, answer));
+      const stillListed = await listedOf(api, repository, cut, concurrency);
+      for (const tag of cut) if (!stillListed.has(tag)) settled.push({ repository, tag, outcome: 'deleted' });
+      const deletedInTime = batch.length - stillListed.size;
+      size.observe({ sent: batch.length, deleted: deletedInTime, ms, timedOut: cut.length > 0 });
+      // Sent again unless the request got nothing done: a registry that slow is settled over REST.
+      if (cut.length > 0 && deletedInTime > 0) queue.unshift(...cut.filter((tag) => stillListed.has(tag)));
     }
   } catch (error) {
     if (!(error instanceof RegistryCleanerError)) throw error;
@@ -50,6 +68,17 @@ export async function executeRepositoryPlan(
     results: [...settled, ...followUp.results],
     ...(followUp.stoppedBy ? { stoppedBy: followUp.stoppedBy } : {}),
   };
+}
+
+/** Which of `names` the repository still lists: what a request cut short by GitLab did not delete. */
+async function listedOf(
+  api: GitLabApi,
+  repository: Repository,
+  names: readonly string[],
+  concurrency: number,
+): Promise<Set<string>> {
+  const listed = await mapConcurrent(names, concurrency, (name) => isTagListed(api, repository, name));
+  return new Set(names.filter((_, i) => listed[i]));
 }
 
 /** GitLab drops protected names from a batch silently, and says so only when all were protected. */

@@ -74,7 +74,11 @@ export async function readTagsRest(
  * (ContainerRepository#tag); a tag beyond them is answered 403 (DELETE) or 404 (GET) although it
  * exists. How many names containing this one sort before it when that is why, else undefined.
  */
-export async function namesHidingTag(api: GitLabApi, repository: Repository, tag: string): Promise<number | undefined> {
+export async function namesHidingTag(
+  api: GitLabApi,
+  repository: Repository,
+  tag: string,
+): Promise<number | undefined> {
   const { names, registry } = await listTagNames(api, repository);
   if (registry !== 'metadata') return undefined;
   const before = names.filter((name) => name.includes(tag) && name < tag).length;

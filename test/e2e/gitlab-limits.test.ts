@@ -81,3 +81,32 @@ describe("the registry's errors, which GitLab lists as empty", () => {
     expect(w.has('main')).toBe(true);
   });
 });
+
+describe("GitLab's GraphQL request timeout on a slow registry", () => {
+  test('prune: deletions sized to the registry; names a request timed out on are read, then sent again', async () => {
+    const state = new SandboxState();
+    const developer = state.addUser('dev');
+    const project = state.addProject('Acme/Slow');
+    state.addMember(project, developer, 'developer');
+    const root = state.addRepository(project);
+    const old = new Date(Date.now() - 30 * 86_400_000);
+    for (let i = 0; i < 60; i++) state.pushTag(root, `build-${String(i).padStart(3, '0')}`, { at: old });
+    state.pushTag(root, 'latest');
+    // 60 ms a name at the registry, and GitLab stops GraphQL requests at 500 ms: 20 names never fit.
+    const sandbox = await startSandbox({ state, registryDeleteLatencyMs: 60, graphqlTimeoutMs: 500 });
+    sandboxes.push(sandbox);
+    const result = await runCli(
+      ['prune', '--project', project.fullPath, '--older-than', '7d', '--output', 'json'],
+      {
+        CI_API_V4_URL: sandbox.apiUrl,
+        REGISTRY_CLEANER_TOKEN: state.addPersonalToken(developer),
+      },
+    );
+    expect(result.code).toBe(0);
+    expect(state.tags(root).map((tag) => tag.name)).toEqual(['latest']);
+    const report = JSON.parse(result.stdout);
+    expect(report.totals).toMatchObject({ deleted: 60, failed: 0 });
+    // No name went over REST one by one: every timed-out request got some done, then got smaller.
+    expect(sandbox.requests.filter((r) => r.operation === 'deleteTag')).toEqual([]);
+  });
+});
