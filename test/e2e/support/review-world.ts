@@ -5,6 +5,7 @@ import {
   type Project,
   type Repository,
   type Sandbox,
+  type SandboxOptions,
   SandboxState,
   startSandbox,
 } from '../../sandbox/index.ts';
@@ -21,8 +22,14 @@ export interface ReviewWorld {
 
 export const ROOT_TAGS_BEFORE = ['feature-login', 'feature-search', 'main'];
 
-/** `host` is where the sandbox listens; always a loopback address. */
-export async function startReviewWorld(host = '127.0.0.1'): Promise<ReviewWorld> {
+/**
+ * `host` is where the sandbox listens (always a loopback address); `profile` the GitLab it is
+ * (version, registry kind; the newest by default).
+ */
+export async function startReviewWorld(
+  host = '127.0.0.1',
+  profile: Pick<SandboxOptions, 'gitlab' | 'registry'> = {},
+): Promise<ReviewWorld> {
   const state = new SandboxState();
   const developer = state.addUser('dev');
   const project = state.addProject('Acme/Web-App');
@@ -32,7 +39,7 @@ export async function startReviewWorld(host = '127.0.0.1'): Promise<ReviewWorld>
   const api = state.addRepository(project, 'api');
   for (const tag of ['feature-login', 'main']) state.pushTag(api, tag);
   const jobToken = state.addJobToken(developer, project);
-  const sandbox = await startSandbox({ state, host, prefix: '/gitlab' });
+  const sandbox = await startSandbox({ state, host, prefix: '/gitlab', ...profile });
   return { sandbox, project, root, api, jobToken };
 }
 
