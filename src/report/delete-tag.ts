@@ -11,6 +11,7 @@ import { projectPathOf } from '../plan/scope.ts';
 import { VERSION } from '../version.ts';
 import { REPORT_VERSION, type RequestCounts, requestCounts } from './common.ts';
 import type { Colors, Console } from './console.ts';
+import { count } from './format.ts';
 import {
   JunitWriter,
   type Link,
@@ -170,9 +171,7 @@ function renderDeleteTagText(report: DeleteTagReport, colors: Colors, quiet: boo
 function summaryLine(report: DeleteTagReport, colors: Colors): string {
   const t = report.totals;
   const seconds = ((Date.parse(report.finishedAt) - Date.parse(report.startedAt)) / 1000).toFixed(1);
-  const cost = colors.dim(
-    `(${report.requests.total} request${report.requests.total === 1 ? '' : 's'}, ${seconds} s)`,
-  );
+  const cost = colors.dim(`(${count(report.requests.total, 'request')}, ${seconds} s)`);
   const parts: string[] = [];
   if (t.planned) parts.push(`${t.planned} would be deleted`);
   if (t.deleted) parts.push(colors.green(`${t.deleted} deleted`));
@@ -182,8 +181,12 @@ function summaryLine(report: DeleteTagReport, colors: Colors): string {
   if (t.failed) parts.push(colors.red(`${t.failed} failed`));
   const prefix = report.dryRun ? 'Dry run: ' : '';
   if (t.planned + t.deleted + t.protected + t.forbidden + t.failed === 0) {
-    const where = report.results.length === 0 ? 'no repository selected' : parts.join(', ');
-    return `${prefix}nothing to delete (${report.tags.join(', ')}: ${where}) ${cost}`;
+    const tags = report.tags.join(', ');
+    const why =
+      report.results.length === 0
+        ? 'no repository selected'
+        : `${tags} ${report.tags.length === 1 ? 'is' : 'are'} ${ALREADY_GONE} from ${count(new Set(report.results.map((r) => r.repositoryId)).size, 'repository')}`;
+    return `${colors.green('✔')} ${prefix}nothing to delete: ${why} ${cost}`;
   }
   const mark = t.failed + t.forbidden + t.protected > 0 ? colors.red('✖') : colors.green('✔');
   return `${mark} ${prefix}${parts.join(', ')} ${cost}`;

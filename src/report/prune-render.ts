@@ -64,12 +64,18 @@ export function renderRepository(
   }
   if (entry.refusal) lines.push(`    ${colors.red('✖ refused:')} ${entry.refusal}`);
   for (const note of entry.notes) lines.push(`    ${colors.yellow('note:')} ${note}`);
-  const shown = entry.tags.filter((tag) => {
-    if (tag.outcome && (tag.outcome === 'protected' || isProblem(tag.outcome, IN_A_SWEEP))) return true;
-    if (quiet) return false;
-    if (dryRun && tag.action === 'delete') return true;
-    return verbose;
-  });
+  // Problems always; the tags the plan deletes (would delete, in a dry run) unless --quiet, up to
+  // a cap that keeps a job log under GitLab's size limit; every tag with --verbose.
+  const problems = entry.tags.filter(
+    (tag) => tag.outcome && (tag.outcome === 'protected' || isProblem(tag.outcome, IN_A_SWEEP)),
+  );
+  const others = quiet
+    ? []
+    : entry.tags.filter((tag) => !problems.includes(tag) && (verbose || tag.action === 'delete'));
+  const folded = verbose ? 0 : Math.max(0, others.length - LISTED_TAGS);
+  const shown = [...problems, ...others.slice(0, others.length - folded)].sort((a, b) =>
+    a.name < b.name ? -1 : 1,
+  );
   if (shown.length === 0) return lines;
   const rows = shown.map((tag) => [
     label(tag, colors),
@@ -93,8 +99,16 @@ export function renderRepository(
   for (const line of table(['', 'tag', 'pushed (UTC)', 'age', 'why'], rows, (column) => column === 3)) {
     lines.push(`    ${line}`);
   }
+  if (folded > 0) {
+    lines.push(
+      `    ${colors.dim(`… and ${count(folded, 'more tag')} ${dryRun ? 'to delete' : 'deleted'}: the JSON report (--report, the job's artifact) lists every tag`)}`,
+    );
+  }
   return lines;
 }
+
+/** Tags listed per repository in a job log, problems aside; --verbose lists all. */
+export const LISTED_TAGS = 200;
 
 function label(tag: TagEntry, colors: Colors): string {
   if (tag.outcome)

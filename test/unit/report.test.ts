@@ -1,7 +1,12 @@
 import pc from 'picocolors';
 import { describe, expect, test } from 'vitest';
-import { emptyTotals, type RepositoryEntry } from '../../src/report/prune-entry.ts';
-import { renderRepository, renderSummaryTable, SUMMARY_ROWS } from '../../src/report/prune-render.ts';
+import { emptyTotals, type RepositoryEntry, type TagEntry } from '../../src/report/prune-entry.ts';
+import {
+  LISTED_TAGS,
+  renderRepository,
+  renderSummaryTable,
+  SUMMARY_ROWS,
+} from '../../src/report/prune-render.ts';
 
 describe('the prune summary table', () => {
   test('fits on a screen: beyond SUMMARY_ROWS rows the smallest are folded into one', () => {
@@ -50,5 +55,56 @@ describe('a repository in the job log', () => {
     expect(renderRepository(entry('published_at'), colors, false, false, false).join('\n')).not.toMatch(
       /created_at/,
     );
+  });
+});
+
+describe('the tags a repository lists in the job log', () => {
+  const colors = pc.createColors(false);
+  const tag = (name: string, outcome?: TagEntry['outcome']): TagEntry => ({
+    name,
+    action: outcome || name.startsWith('old') ? 'delete' : 'keep',
+    rule: 'older-than',
+    because: 'pushed 30d ago, older than 14d',
+    ...(outcome ? { outcome } : {}),
+  });
+  const entry = (tags: TagEntry[]): RepositoryEntry => ({
+    policy: 'p',
+    project: { id: 1, path: 'acme/web' },
+    repository: { id: 2, path: 'acme/web', location: 'registry.test/acme/web' },
+    status: 'swept',
+    pushedAtSource: 'published_at',
+    ageSource: 'last-push',
+    notes: [],
+    totals: { ...emptyTotals(), repositories: 1, tags: tags.length },
+    allTagsRead: true,
+    reclaimableIsUpperBound: false,
+    tags,
+  });
+  test('a real run names the tags it deleted, not the ones it kept', () => {
+    const lines = renderRepository(
+      entry([tag('old-1', 'deleted'), tag('keep-me')]),
+      colors,
+      false,
+      false,
+      false,
+    );
+    expect(lines.join('\n')).toMatch(/deleted\s+old-1/);
+    expect(lines.join('\n')).not.toMatch(/keep-me/);
+  });
+
+  test(`beyond ${LISTED_TAGS} the rest is folded into one line; problems are always listed; --verbose lists all`, () => {
+    const many = Array.from({ length: LISTED_TAGS + 5 }, (_, i) =>
+      tag(`old-${String(i).padStart(4, '0')}`, 'deleted'),
+    );
+    const failed = tag('old-zzz', 'failed');
+    const lines = renderRepository(entry([...many, failed]), colors, false, false, false);
+    expect(lines.join('\n')).toMatch(/… and 5 more tags deleted: the JSON report/);
+    expect(lines.join('\n')).toMatch(/failed\s+old-zzz/);
+    const verbose = renderRepository(entry([...many, failed]), colors, false, true, false);
+    expect(verbose.join('\n')).not.toMatch(/more tags deleted/);
+    expect(verbose.join('\n')).toMatch(/old-0204/);
+    const quiet = renderRepository(entry([...many, failed]), colors, false, false, true);
+    expect(quiet.join('\n')).not.toMatch(/old-0001/);
+    expect(quiet.join('\n')).toMatch(/old-zzz/);
   });
 });
