@@ -86,9 +86,9 @@ function parseIso(input: string): { ms: number } | { error: string } {
   return { ms };
 }
 
-/** "14d", "36h", "90m", "45s" — the largest unit that divides evenly. */
+/** "14d", "36h", "90m", "45s": the largest unit that divides evenly, days at most (retention is said in days). */
 export function formatDuration(ms: number): string {
-  for (const unit of ['w', 'd', 'h', 'm', 's']) {
+  for (const unit of ['d', 'h', 'm', 's']) {
     const size = UNIT_MS[unit] as number;
     if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
   }

@@ -42,7 +42,7 @@ describe('parseDuration', () => {
   });
 
   test('formatDuration picks the largest even unit', () => {
-    expect(formatDuration(14 * DAY)).toBe('2w');
+    expect(formatDuration(14 * DAY)).toBe('14d');
     expect(formatDuration(36 * HOUR)).toBe('36h');
     expect(formatDuration(90 * MIN)).toBe('90m');
     expect(formatDuration(1500)).toBe('1500ms');

@@ -16,7 +16,7 @@ describe('planRepository', () => {
       ['b', 'keep', 'younger'],
       ['c', 'delete', 'older-than'],
     ]);
-    expect(plan[0]?.because).toBe('pushed 20d ago, older than 2w');
+    expect(plan[0]?.because).toBe('pushed 20d ago, older than 14d');
   });
 
   test('a push time a little after now (clock skew) is kept as younger, and says so', () => {
@@ -24,7 +24,7 @@ describe('planRepository', () => {
     expect(plan[0]).toMatchObject({
       action: 'keep',
       rule: 'younger',
-      because: 'pushed in the future (clock skew), within 2w',
+      because: 'pushed in the future (clock skew), within 14d',
     });
   });
 
