@@ -75,7 +75,9 @@ function resolveRepositories(raw: RawOptions): RepositorySelection {
   const setting = raw.strings('repository');
   if (raw.flag('all-repositories')) {
     if (setting)
-      throw new UsageError(`--all-repositories and ${setting.source} contradict each other: choose one`);
+      throw new UsageError(
+        `${raw.source('all-repositories')} and ${setting.source} contradict each other: choose one`,
+      );
     return { kind: 'all' };
   }
   const patterns = setting?.value ?? ['.'];

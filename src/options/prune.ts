@@ -109,9 +109,14 @@ function resolveShard(raw: RawOptions, env: Env): Shard | undefined {
   // `parallel: n` sets CI_NODE_INDEX (1..n) and CI_NODE_TOTAL; a job without it has CI_NODE_TOTAL=1.
   const total = env.CI_NODE_TOTAL?.trim();
   if (!total || total === '1') return undefined;
-  const shard = parseShard(`${env.CI_NODE_INDEX ?? ''}/${total}`);
-  if ('error' in shard)
-    throw new UsageError(`CI_NODE_INDEX/CI_NODE_TOTAL ${env.CI_NODE_INDEX}/${total} ${shard.error}`);
+  const index = env.CI_NODE_INDEX?.trim();
+  if (!index) {
+    throw new UsageError(
+      `CI_NODE_TOTAL is ${total} but CI_NODE_INDEX is not set: GitLab sets both under parallel:; pass --shard i/n to choose a shard`,
+    );
+  }
+  const shard = parseShard(`${index}/${total}`);
+  if ('error' in shard) throw new UsageError(`CI_NODE_INDEX/CI_NODE_TOTAL ${index}/${total} ${shard.error}`);
   return shard;
 }
 

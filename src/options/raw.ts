@@ -68,9 +68,12 @@ export function collectRawOptions(
     }
     const variable = envName(flag);
     const fromEnv = env[variable];
-    // A variable set to blanks is unset, as in most CI settings pages.
-    if (fromEnv !== undefined && fromEnv.trim() !== '')
-      raw.set(flag.name, { value: fromEnvValue(flag, fromEnv, variable), source: variable });
+    // A variable set to blanks (or, for a list, to separators only) is unset, as in most CI
+    // settings pages.
+    if (fromEnv === undefined || fromEnv.trim() === '') continue;
+    const value = fromEnvValue(flag, fromEnv, variable);
+    if (Array.isArray(value) && value.length === 0) continue;
+    raw.set(flag.name, { value, source: variable });
   }
   return raw;
 }
@@ -101,9 +104,9 @@ function fromEnvValue(flag: Flag, text: string, variable: string): unknown {
       return value;
     }
     case 'number': {
-      const number = Number(text.trim());
-      if (!Number.isFinite(number)) throw new UsageError(`${variable}=${text} is not a number`);
-      return number;
+      // Decimal only: Number() would also take 0x10 and 1e1.
+      if (!/^[+-]?\d+(\.\d+)?$/.test(text.trim())) throw new UsageError(`${variable}=${text} is not a number`);
+      return Number(text.trim());
     }
     case 'strings': {
       const parts = flag.envSeparator === 'newline' ? text.split(/\r?\n/) : text.split(/[\s,]+/);
@@ -125,6 +128,8 @@ function checkUnknownVariables(env: Env): string[] {
   const warnings: string[] = [];
   for (const name of Object.keys(env).sort()) {
     if (!name.startsWith(PREFIX) || known.includes(name) || name.startsWith(RESULT_VARIABLE_PREFIX)) continue;
+    // Blank, it would be unset even if it were a flag's: nothing was meant.
+    if ((env[name] ?? '').trim() === '') continue;
     const typoOf = likelyTypo(name, known);
     if (typoOf) {
       throw new UsageError(

@@ -10,14 +10,22 @@ const FULL_PATH = /^[\w.-]+(\/[\w.-]+)*$/;
 export function parseProjectRef(text: string, source: string): ProjectRef {
   const value = text.trim();
   if (/^\d+$/.test(value)) return { id: Number(value) };
+  const notAProject = () =>
+    new UsageError(
+      `${source} ${text} is not a project: give its numeric id or its full path (group/project)`,
+    );
   // The URL-encoded form (group%2Fproject), as in API URLs, is accepted too.
-  const path = trimSlashes(
-    value.includes('%2F') || value.includes('%2f') ? decodeURIComponent(value) : value,
-  );
+  let decoded = value;
+  if (/%2f/i.test(value)) {
+    try {
+      decoded = decodeURIComponent(value);
+    } catch {
+      throw notAProject();
+    }
+  }
+  const path = trimSlashes(decoded);
   if (FULL_PATH.test(path) && path.includes('/')) return { path };
-  throw new UsageError(
-    `${source} ${text} is not a project: give its numeric id or its full path (group/project)`,
-  );
+  throw notAProject();
 }
 
 /** A group id, or a group's full path (a top-level group has no '/'). */

@@ -40,7 +40,8 @@ export class JsonDocument {
   /** `head` is written now, with its array field `arrayName` left open for items. */
   constructor(sinks: Sink[], head: Record<string, unknown>, arrayName: string) {
     this.sinks = sinks;
-    const opening = JSON.stringify(head, null, 2).replace(/\n}$/, `,\n  ${JSON.stringify(arrayName)}: [`);
+    const fields = JSON.stringify(head, null, 2).replace(/^{\n?/, '').replace(/\n?}$/, '');
+    const opening = `{\n${fields ? `${fields},\n` : ''}  ${JSON.stringify(arrayName)}: [`;
     this.write(opening);
   }
 

@@ -95,7 +95,7 @@ describe('JsonDocument', () => {
   // Surprising: JSON.stringify({}, null, 2) is "{}", with no "\n}" for the array to be spliced
   // into, so an empty head gives "{}" followed by the items: not JSON. Every head written today
   // has a version, so no report is affected yet.
-  test.fails('an empty head still gives a valid document', () => {
+  test('an empty head still gives a valid document', () => {
     const sink = memorySink();
     const document = new JsonDocument([sink], {}, 'items');
     document.item(1);

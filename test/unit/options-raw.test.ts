@@ -237,3 +237,34 @@ describe('RawOptions', () => {
     expect(raw.has('dry-run')).toBe(true);
   });
 });
+
+describe('values that mean nothing are unset, as blanks are', () => {
+  test('a list variable of separators only is unset, not an empty list', () => {
+    const raw = rawOptions(
+      'prune',
+      {},
+      { REGISTRY_CLEANER_REPOSITORY: ' , ', REGISTRY_CLEANER_KEEP: '\n\n' },
+    );
+    expect(raw.has('repository')).toBe(false);
+    expect(raw.has('keep')).toBe(false);
+  });
+
+  test('numbers from variables are decimal: 0x10 and 1e1 are refused', () => {
+    expect(
+      rawOptions('prune', {}, { REGISTRY_CLEANER_KEEP_LATEST: ' 12 ' }).number('keep-latest')?.value,
+    ).toBe(12);
+    for (const text of ['0x10', '1e1', '12abc']) {
+      expect(
+        thrown(() => rawOptions('prune', {}, { REGISTRY_CLEANER_KEEP_LATEST: text }), UsageError).message,
+      ).toBe(`REGISTRY_CLEANER_KEEP_LATEST=${text} is not a number`);
+    }
+  });
+
+  test('a blank variable close to a flag name is no error: it would be unset anyway', () => {
+    const raw = rawOptions('prune', {}, { REGISTRY_CLEANER_DRYRUN: '' });
+    expect(raw.warnings).toEqual([]);
+    expect(() => rawOptions('prune', {}, { REGISTRY_CLEANER_DRYRUN: 'true' })).toThrow(
+      /did you mean REGISTRY_CLEANER_DRY_RUN/,
+    );
+  });
+});

@@ -39,7 +39,7 @@ describe('parseProjectRef', () => {
 
   // Surprising: a malformed escape next to an encoded slash makes decodeURIComponent throw a
   // URIError ("URI malformed"), which main.ts reports as an unexpected error (exit 1), not exit 2.
-  test.fails('a malformed %-escape is a usage error like any other bad path', () => {
+  test('a malformed %-escape is a usage error like any other bad path', () => {
     expect(() => parseProjectRef('acme%2Fweb%zz', '--project')).toThrow(UsageError);
   });
 });
