@@ -41,16 +41,16 @@ export function rulesFromCleanupPolicy(
   const notes: string[] = [];
   const pattern = (field: 'name_regex' | 'name_regex_keep', source: string, role: PatternRole) => {
     const compiled = compileTagPattern(source, role);
-    if ('error' in compiled) return `${field} ${JSON.stringify(source)} ${compiled.error}`;
+    if ('error' in compiled) return `${field} ${JSON.stringify(source)}: it ${compiled.error}`;
     if (compiled.anchoringNote) notes.push(`${field} ${JSON.stringify(source)} ${compiled.anchoringNote}`);
     return { ...compiled, origin: field } satisfies TagPattern;
   };
   const match = pattern('name_regex', policy.nameRegex as string, 'match');
-  if (typeof match === 'string') return notRun(`has a ${match}`);
+  if (typeof match === 'string') return notRun(`has an invalid ${match}`);
   const keep: TagPattern[] = [];
   if (!isBlank(policy.nameRegexKeep)) {
     const compiled = pattern('name_regex_keep', policy.nameRegexKeep as string, 'keep');
-    if (typeof compiled === 'string') return notRun(`has a ${compiled}`);
+    if (typeof compiled === 'string') return notRun(`has an invalid ${compiled}`);
     keep.push(compiled);
   }
 

@@ -36,7 +36,7 @@ export interface PruneTotals {
   repositoryErrors: number;
   /** repositories whose age rules were refused: their times are of a kind the policy does not accept */
   refusedRepositories: number;
-  /** repositories left alone because their project's cleanup policy is disabled or absent (--cleanup-policy) */
+  /** left alone by --cleanup-policy: their project's policy is disabled, absent, or one GitLab would not run */
   skippedRepositories: number;
 }
 

@@ -104,7 +104,7 @@ export class PruneTextReport {
         : '',
       total.skippedRepositories
         ? colors.yellow(
-            `${count(total.skippedRepositories, 'repository')} left alone: no enabled cleanup policy`,
+            `${count(total.skippedRepositories, 'repository')} left alone: no cleanup policy to run`,
           )
         : '',
     ].filter(Boolean);

@@ -107,7 +107,7 @@ describe('prune --cleanup-policy', () => {
     expect(dry.stdout).toContain(
       `${withoutPolicy.fullPath.toLowerCase()}: left alone, nothing read or deleted: the project has no cleanup policy`,
     );
-    expect(dry.stdout).toMatch(/\(2 repositories left alone: no enabled cleanup policy\)/);
+    expect(dry.stdout).toMatch(/\(2 repositories left alone: no cleanup policy to run\)/);
     // a top-level "|" in name_regex_keep: the plan says how GitLab reads it
     expect(dry.stdout).toMatch(
       /note: name_regex_keep .* has a top-level "\|": GitLab's cleanup policy reads it as/,

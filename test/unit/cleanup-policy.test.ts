@@ -75,11 +75,15 @@ describe('a policy GitLab would not run is reported, never guessed', () => {
       'its cleanup policy has no name_regex (Remove tags matching): GitLab disables such a policy instead of running it',
     ],
     ['with a blank name_regex', policy({ nameRegex: '  ' }), 'has no name_regex'],
-    ['with a lookahead', policy({ nameRegex: '(?!v).*' }), 'has a name_regex "(?!v).*" uses a lookahead'],
+    [
+      'with a lookahead',
+      policy({ nameRegex: '(?!v).*' }),
+      'has an invalid name_regex "(?!v).*": it uses a lookahead',
+    ],
     [
       'with a bad keep regex',
       policy({ nameRegexKeep: 'a(' }),
-      'has a name_regex_keep "a(" is not a valid RE2',
+      'has an invalid name_regex_keep "a(": it is not a valid RE2',
     ],
     ['with keep_n -1', policy({ keepN: -1 }), 'has keep_n -1, which is not a number of tags'],
     [
