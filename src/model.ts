@@ -130,6 +130,27 @@ export interface ReadSession {
   see(tag: Tag, pass: number): ReadVerdict;
 }
 
+/**
+ * A project's container registry cleanup policy as GitLab's project API shows it
+ * (`container_expiration_policy`, lib/api/entities/container_expiration_policy.rb), in its own
+ * values: null where GitLab has none.
+ */
+export interface GitLabCleanupPolicy {
+  enabled: boolean;
+  /** how many of the most recently pushed tags to keep per repository */
+  keepN: number | null;
+  /** a duration such as '30d': only older tags are deleted */
+  olderThan: string | null;
+  /** the tags to delete (GitLab anchors it at both ends) */
+  nameRegex: string | null;
+  /** the tags never to delete */
+  nameRegexKeep: string | null;
+  /** how often GitLab runs it ('1d', '7d', '14d', '1month', '3month') */
+  cadence: string | null;
+  /** ISO 8601, when GitLab runs it next; null while disabled */
+  nextRunAt: string | null;
+}
+
 // ── Plans: what was decided ─────────────────────────────────────────────────────────────────────
 
 /** The rules that keep a tag by its name alone, in the order they apply. */
@@ -165,6 +186,8 @@ export interface RepositoryPlan {
    * accepts): nothing is deleted, and the run fails so that nobody mistakes it for a clean sweep.
    */
   refusal?: string;
+  /** set when the rules came from the project's GitLab cleanup policy (--cleanup-policy): its values */
+  cleanupPolicy?: GitLabCleanupPolicy;
 }
 
 /** delete-tag's plan: the (repository, tag) pairs to delete, and what was looked for in vain. */

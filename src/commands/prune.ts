@@ -10,13 +10,14 @@ import { ProjectFactsReader } from '../gitlab/project-facts.ts';
 import { listProjectRepositories } from '../gitlab/repositories.ts';
 import { listGroupRepositories } from '../gitlab/scope.ts';
 import type { Io } from '../io.ts';
-import type { Repository } from '../model.ts';
+import type { GitLabCleanupPolicy, Repository } from '../model.ts';
 import type { Policy } from '../options/policy.ts';
 import type { PruneOptions } from '../options/prune.ts';
 import { branchContext } from '../plan/branches.ts';
+import { rulesFromCleanupPolicy } from '../plan/cleanup-policy.ts';
 import { readStrategy } from '../plan/read-strategy.ts';
 import { planRepository } from '../plan/retention.ts';
-import { factsNeeded, type ProjectFacts } from '../plan/rules.ts';
+import { factsNeeded, type ProjectFacts, type RetentionRules } from '../plan/rules.ts';
 import { selectRepositories } from '../plan/scope.ts';
 import { requestCounts } from '../report/common.ts';
 import { Console } from '../report/console.ts';
@@ -27,7 +28,9 @@ import {
   emptyTotals,
   failedRepositoryEntry,
   type RepositoryEntry,
+  type RulesSource,
   repositoryEntry,
+  skippedRepositoryEntry,
 } from '../report/prune-entry.ts';
 import { openPruneJson } from '../report/prune-json.ts';
 import { PruneTextReport } from '../report/prune-text.ts';
@@ -138,24 +141,39 @@ async function repositoriesInScope(
 async function sweepRepository(sweep: Sweep, repository: Repository): Promise<RepositoryEntry> {
   const { policy } = sweep;
   if (sweep.stoppedBy) {
-    return failedRepositoryEntry(policy.name, repository, `not read: ${sweep.stoppedBy.message}`, 'not-read');
+    return failedRepositoryEntry(
+      policy.name,
+      repository,
+      `not read: ${sweep.stoppedBy.message}`,
+      'not-read',
+      rulesSource(policy),
+    );
   }
   try {
     return await readPlanExecute(sweep, repository);
   } catch (error) {
     if (!(error instanceof RegistryCleanerError)) throw error;
     if (endsRun(error)) sweep.stoppedBy ??= error;
-    return failedRepositoryEntry(policy.name, repository, error.message, 'unreadable');
+    return failedRepositoryEntry(policy.name, repository, error.message, 'unreadable', rulesSource(policy));
   }
+}
+
+function rulesSource(policy: Policy): RulesSource {
+  return policy.cleanupPolicy ? 'cleanup-policy' : 'policy';
 }
 
 /** Read → plan → execute (unless --dry-run), for one repository. */
 async function readPlanExecute(sweep: Sweep, repository: Repository): Promise<RepositoryEntry> {
   const { api, options, policy, now, progress } = sweep;
   const { concurrency } = options.connection;
+  const chosen = await repositoryRules(sweep, repository.projectId);
+  if ('skipped' in chosen) {
+    return skippedRepositoryEntry(policy.name, repository, chosen.skipped, chosen.cleanupPolicy);
+  }
+  const { rules } = chosen;
   const facts = await projectFacts(sweep, repository.projectId);
-  const inventory = await sweep.reader.read(repository, readStrategy(policy.rules, facts, now, repository));
-  const plan = planRepository({ policy: policy.name, inventory, rules: policy.rules, facts, now });
+  const inventory = await sweep.reader.read(repository, readStrategy(rules, facts, now, repository));
+  const plan = planRepository({ policy: policy.name, inventory, rules, facts, now, ...chosen.origin });
   progress.update({ tagsRead: inventory.tags.length, planned: plan.deletions.length });
   if (options.dryRun) return repositoryEntry(plan, undefined, now);
 
@@ -166,6 +184,28 @@ async function readPlanExecute(sweep: Sweep, repository: Repository): Promise<Re
     failed: execution.results.filter((r) => r.outcome === 'failed' || r.outcome === 'forbidden').length,
   });
   return repositoryEntry(plan, execution, now);
+}
+
+/**
+ * The rules for the project's repositories: the policy's own, or (--cleanup-policy) those of the
+ * project's GitLab cleanup policy; a project whose policy GitLab would not run is skipped.
+ */
+async function repositoryRules(
+  sweep: Sweep,
+  projectId: number,
+): Promise<
+  | { rules: RetentionRules; origin?: { cleanupPolicy: GitLabCleanupPolicy; ruleNotes: string[] } }
+  | { skipped: string; cleanupPolicy?: GitLabCleanupPolicy }
+> {
+  const { policy } = sweep;
+  if (!policy.cleanupPolicy) return { rules: policy.rules };
+  const cleanupPolicy = await sweep.facts.cleanupPolicy(projectId);
+  const converted = rulesFromCleanupPolicy(cleanupPolicy, policy.rules);
+  if (!converted.active) return { skipped: converted.why, ...(cleanupPolicy ? { cleanupPolicy } : {}) };
+  return {
+    rules: converted.rules,
+    origin: { cleanupPolicy: cleanupPolicy as GitLabCleanupPolicy, ruleNotes: converted.notes },
+  };
 }
 
 async function projectFacts(sweep: Sweep, projectId: number): Promise<ProjectFacts> {

@@ -1,7 +1,9 @@
 // What the rules need to know about a project besides its tags, read once per project however many
 // of its repositories ask (a sweep reads repositories in parallel, so the read itself is shared).
 
+import type { GitLabCleanupPolicy } from '../model.ts';
 import type { GitLabApi } from './api.ts';
+import { readCleanupPolicy } from './cleanup-policy.ts';
 import { getProject, listLiveBranches } from './scope.ts';
 
 export interface LiveBranches {
@@ -13,6 +15,7 @@ export interface LiveBranches {
 export class ProjectFactsReader {
   private readonly api: GitLabApi;
   private readonly branches = new Map<number, Promise<LiveBranches>>();
+  private readonly cleanupPolicies = new Map<number, Promise<GitLabCleanupPolicy | undefined>>();
 
   constructor(api: GitLabApi) {
     this.api = api;
@@ -23,6 +26,16 @@ export class ProjectFactsReader {
     if (!read) {
       read = this.readLiveBranches(projectId);
       this.branches.set(projectId, read);
+    }
+    return read;
+  }
+
+  /** The project's container registry cleanup policy; undefined when it has none. */
+  cleanupPolicy(projectId: number): Promise<GitLabCleanupPolicy | undefined> {
+    let read = this.cleanupPolicies.get(projectId);
+    if (!read) {
+      read = readCleanupPolicy(this.api, projectId);
+      this.cleanupPolicies.set(projectId, read);
     }
     return read;
   }

@@ -7,6 +7,20 @@ import { readFileSync } from 'node:fs';
 import { UsageError } from '../errors.ts';
 import type { PolicyInput } from './policy.ts';
 
+/**
+ * GitLab's cleanup-policy fields, accepted in our files under their own names so that a policy can
+ * be pasted as GitLab shows it (container_expiration_policy): each is the rule it maps to.
+ */
+const GITLAB_SPELLING: Record<string, string> = {
+  name_regex: 'match',
+  name_regex_keep: 'keep',
+  keep_n: 'keep-latest',
+  older_than: 'older-than',
+};
+
+/** The rest of a pasted container_expiration_policy: when GitLab runs its own cleanup, not rules. */
+const GITLAB_SCHEDULE = new Set(['cadence', 'enabled', 'next_run_at']);
+
 const FIELDS = new Set([
   'name',
   'project',
@@ -21,6 +35,8 @@ const FIELDS = new Set([
   'older-than',
   'stale-branches',
   'accept-ages',
+  'cleanup-policy',
+  ...Object.keys(GITLAB_SPELLING),
 ]);
 
 export interface ConfigPolicy {
@@ -80,14 +96,34 @@ function policiesOf(document: unknown, file: string): ConfigPolicy[] {
   );
 }
 
-function policyOf(entry: unknown, index: number, file: string): ConfigPolicy {
+function policyOf(written: unknown, index: number, file: string): ConfigPolicy {
   const label =
-    isObject(entry) && typeof entry.name === 'string' ? `policy "${entry.name}"` : `policy #${index + 1}`;
-  const where = (field: string) => `${file}: ${label}: ${field}`;
-  if (!isObject(entry)) throw new UsageError(`${file}: ${label} must be a mapping of fields`);
-  for (const key of Object.keys(entry)) {
+    isObject(written) && typeof written.name === 'string'
+      ? `policy "${written.name}"`
+      : `policy #${index + 1}`;
+  // Messages name a field as it was written: GitLab's spelling where the file used it.
+  const spelling = new Map<string, string>();
+  const where = (field: string) => `${file}: ${label}: ${spelling.get(field) ?? field}`;
+  if (!isObject(written)) throw new UsageError(`${file}: ${label} must be a mapping of fields`);
+  for (const key of Object.keys(written)) {
+    if (GITLAB_SCHEDULE.has(key)) {
+      throw new UsageError(
+        `${where(key)} says when GitLab runs its own cleanup, not which tags go: registry-cleaner runs when its job runs (a pipeline schedule); remove it`,
+      );
+    }
     if (!FIELDS.has(key))
       throw new UsageError(`${where(key)} is not a policy field (fields: ${[...FIELDS].join(', ')})`);
+  }
+  const entry = { ...written };
+  for (const [gitlabField, field] of Object.entries(GITLAB_SPELLING)) {
+    if (entry[gitlabField] === undefined || entry[gitlabField] === null) continue;
+    if (entry[field] !== undefined && entry[field] !== null) {
+      throw new UsageError(
+        `${where(gitlabField)} and ${field} are one rule, spelt GitLab's way and ours: give one of them`,
+      );
+    }
+    entry[field] = entry[gitlabField];
+    spelling.set(field, gitlabField);
   }
   const repositories = [...names(entry, 'repository', where), ...names(entry, 'repositories', where)];
   const input: PolicyInput = {
@@ -98,6 +134,7 @@ function policyOf(entry: unknown, index: number, file: string): ConfigPolicy {
     keep: names(entry, 'keep', where),
     staleBranches: boolean(entry, 'stale-branches', where),
   };
+  if (boolean(entry, 'cleanup-policy', where)) input.cleanupPolicy = true;
   const acceptAges = names(entry, 'accept-ages', where);
   if (acceptAges.length > 0) input.acceptAges = acceptAges;
   const match = string(entry, 'match', where);

@@ -136,6 +136,14 @@ export const FLAGS: readonly Flag[] = [
     default: 'last pushes only',
   },
   {
+    name: 'cleanup-policy',
+    group: 'Retention rules',
+    type: 'boolean',
+    commands: ['prune'],
+    description:
+      "apply each project's own GitLab cleanup policy (keep_n, older_than, name_regex, name_regex_keep) to all its tags; a project whose policy is disabled or absent is left alone",
+  },
+  {
     name: 'config',
     group: 'Where',
     type: 'string',

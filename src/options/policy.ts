@@ -16,6 +16,11 @@ export interface Policy {
   /** undefined: every repository */
   repositories?: RepositoryGlob[];
   rules: RetentionRules;
+  /**
+   * The rules come from each project's GitLab cleanup policy (--cleanup-policy): `rules` then holds
+   * only what the command adds to it (extra keep patterns, --stale-branches, --accept-ages).
+   */
+  cleanupPolicy: boolean;
 }
 
 /** Values as written, before checking; `where(field)` names the input for messages. */
@@ -31,6 +36,8 @@ export interface PolicyInput {
   staleBranches: boolean;
   /** kinds of tag time the age rules may act on besides last pushes */
   acceptAges?: string[];
+  /** take match, keep-latest and older-than from each project's GitLab cleanup policy */
+  cleanupPolicy?: boolean;
 }
 
 export type Where = (field: string) => string;
@@ -42,6 +49,7 @@ export function buildPolicy(
   fail: (message: string) => never,
   warn: (message: string) => void,
 ): Policy {
+  if (input.cleanupPolicy) checkCleanupPolicyAlone(input, where, fail);
   const rules: RetentionRules = {
     keep: [],
     staleBranches: input.staleBranches,
@@ -67,7 +75,12 @@ export function buildPolicy(
     if ('error' in parsed) fail(`${where('older-than')} ${input.olderThan} ${parsed.error}`);
     rules.olderThanMs = parsed.ms;
   }
-  if (rules.olderThanMs === undefined && rules.keepLatest === undefined && !rules.staleBranches) {
+  if (
+    !input.cleanupPolicy &&
+    rules.olderThanMs === undefined &&
+    rules.keepLatest === undefined &&
+    !rules.staleBranches
+  ) {
     fail(
       `${where('rules')}: at least one of older-than, keep-latest or stale-branches is required, so that no run deletes every tag by accident`,
     );
@@ -88,7 +101,37 @@ export function buildPolicy(
     groups: input.groups.map((text) => parseGroupRef(text, where('group'))),
     ...(repositories ? { repositories } : {}),
     rules,
+    cleanupPolicy: input.cleanupPolicy === true,
   };
+}
+
+/**
+ * The cleanup policy sets match, keep-latest and older-than itself: a second value for one of them
+ * would leave it open which one rules. --keep, --stale-branches and --accept-ages can stay: the
+ * first two only keep more than the policy does, the last says which tag times to trust.
+ */
+function checkCleanupPolicyAlone(input: PolicyInput, where: Where, fail: (message: string) => never): void {
+  const clashes: [keyof PolicyInput, string, string][] = [
+    ['match', 'match', 'name_regex'],
+    ['keepLatest', 'keep-latest', 'keep_n'],
+    ['olderThan', 'older-than', 'older_than'],
+  ];
+  for (const [key, field, gitlabField] of clashes) {
+    if (input[key] === undefined) continue;
+    const rule = where(field);
+    const [ruleName, cleanupPolicy] = withoutSharedPlace(rule, where('cleanup-policy'));
+    fail(
+      `${rule} and ${cleanupPolicy} contradict each other: the cleanup policy's ${gitlabField} decides that; drop ${ruleName}, or drop ${cleanupPolicy} and give all the rules`,
+    );
+  }
+}
+
+/** Two places without what they share ('f.yml: policy "p": '), so a message names the place once. */
+function withoutSharedPlace(a: string, b: string): [string, string] {
+  let shared = 0;
+  while (shared < a.length && a[shared] === b[shared]) shared++;
+  const cut = a.lastIndexOf(': ', shared - 1);
+  return cut < 0 ? [a, b] : [a.slice(cut + 2), b.slice(cut + 2)];
 }
 
 /** first-push or build-time: the kinds of time that need accepting (last pushes always count). */

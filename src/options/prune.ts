@@ -29,6 +29,7 @@ const POLICY_FLAGS = [
   'older-than',
   'stale-branches',
   'accept-ages',
+  'cleanup-policy',
 ];
 
 const fail = (message: string): never => {
@@ -43,7 +44,12 @@ export async function resolvePruneOptions(raw: RawOptions, env: Env, isTty: bool
   const shard = resolveShard(raw, env);
   checkTokenCanDo(connection, policies, env);
   for (const policy of policies) {
-    if (policy.rules.staleBranches && !policy.rules.match && policy.rules.keep.length === 0) {
+    if (
+      policy.rules.staleBranches &&
+      !policy.cleanupPolicy &&
+      !policy.rules.match &&
+      policy.rules.keep.length === 0
+    ) {
       warnings.push(
         `${policy.name}: --stale-branches without --match or --keep treats every tag that is not a live branch's slug as stale, release tags included`,
       );
@@ -80,6 +86,7 @@ async function resolvePolicies(raw: RawOptions, env: Env, warnings: string[]): P
     keep: raw.strings('keep')?.value ?? [],
     staleBranches: raw.flag('stale-branches'),
     ...(raw.has('accept-ages') ? { acceptAges: raw.strings('accept-ages')?.value ?? [] } : {}),
+    ...(raw.flag('cleanup-policy') ? { cleanupPolicy: true } : {}),
   };
   const match = raw.string('match');
   if (match) input.match = match.value;
@@ -129,6 +136,11 @@ function checkTokenCanDo(connection: Connection, policies: Policy[], env: Env): 
     if (policy.groups.length > 0) {
       throw new AuthError(
         `${credential.source} cannot list a group's registry (${policy.name}): set REGISTRY_CLEANER_TOKEN to a group access token with the api scope`,
+      );
+    }
+    if (policy.cleanupPolicy) {
+      throw new AuthError(
+        `${credential.source} cannot read a project's cleanup policy (--cleanup-policy, ${policy.name}): GitLab shows GET /projects/:id to a job token as to an anonymous user, without the policy; set REGISTRY_CLEANER_TOKEN to a token with the read_api or api scope`,
       );
     }
     if (policy.rules.staleBranches) {

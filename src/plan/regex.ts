@@ -23,6 +23,8 @@ export interface TagPattern {
   test(name: string): boolean;
   /** set when GitLab's cleanup policy would read the pattern differently: what differs, what to write */
   anchoringNote?: string;
+  /** where it came from, as reasons name it, when not --match or --keep: 'name_regex', 'name_regex_keep' */
+  origin?: string;
 }
 
 export function compileTagPattern(source: string, role: PatternRole): TagPattern | { error: string } {

@@ -16,7 +16,15 @@
 //   7. --older-than d: a tag pushed at or after now − d is kept.
 //   8. Everything else is deleted.
 
-import type { Decision, DeleteRule, Inventory, KeepRule, RepositoryPlan, Tag } from '../model.ts';
+import type {
+  Decision,
+  DeleteRule,
+  GitLabCleanupPolicy,
+  Inventory,
+  KeepRule,
+  RepositoryPlan,
+  Tag,
+} from '../model.ts';
 import { describeSource, implausibility } from './ages.ts';
 import { formatDuration } from './duration.ts';
 import {
@@ -34,9 +42,14 @@ export interface PlanInput {
   rules: RetentionRules;
   facts: ProjectFacts;
   now: Date;
+  /** where the rules came from, when it was the project's GitLab cleanup policy */
+  cleanupPolicy?: GitLabCleanupPolicy;
+  /** what people should know about the rules themselves (how GitLab would read a regex, …) */
+  ruleNotes?: readonly string[];
 }
 
-export function planRepository({ policy, inventory, rules, facts, now }: PlanInput): RepositoryPlan {
+export function planRepository(input: PlanInput): RepositoryPlan {
+  const { policy, inventory, rules, facts, now } = input;
   const decisions = new Map<string, Decision>();
   const keep = (tag: Tag, rule: KeepRule, because: string) =>
     decisions.set(tag.name, { tag, action: 'keep', rule, because });
@@ -48,7 +61,7 @@ export function planRepository({ policy, inventory, rules, facts, now }: PlanInp
     else eligible.push(tag);
   }
 
-  const notes: string[] = [];
+  const notes: string[] = [...(input.ruleNotes ?? [])];
   let refusal: string | undefined;
   const { times, repository } = inventory;
   if (usesAge(rules) && eligible.length > 0) {
@@ -119,6 +132,7 @@ export function planRepository({ policy, inventory, rules, facts, now }: PlanInp
     deletions: sorted.filter((decision) => decision.action === 'delete').map((decision) => decision.tag.name),
     notes,
     ...(refusal ? { refusal } : {}),
+    ...(input.cleanupPolicy ? { cleanupPolicy: input.cleanupPolicy } : {}),
   };
 }
 

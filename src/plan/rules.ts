@@ -59,10 +59,12 @@ export function nameReason(rule: NameRule, name: string, rules: RetentionRules, 
   switch (rule) {
     case 'latest':
       return "'latest' is always kept";
-    case 'keep':
-      return `matches --keep ${rules.keep.find((pattern) => pattern.test(name))?.source}`;
+    case 'keep': {
+      const pattern = rules.keep.find((keep) => keep.test(name));
+      return `matches ${pattern?.origin ?? '--keep'} ${pattern?.source}`;
+    }
     case 'not-matched':
-      return `does not match --match ${rules.match?.source}`;
+      return `does not match ${rules.match?.origin ?? '--match'} ${rules.match?.source}`;
     case 'default-branch':
       return 'slug of the default branch';
     case 'live-branch':

@@ -1,7 +1,15 @@
 // prune's report entry for one repository: its plan, the outcomes, totals and reclaimable bytes,
 // as the JSON report holds it and the text report renders it. Fields are documented in the README.
 
-import type { AgeSource, Execution, Outcome, Repository, RepositoryPlan, TimeSource } from '../model.ts';
+import type {
+  AgeSource,
+  Execution,
+  GitLabCleanupPolicy,
+  Outcome,
+  Repository,
+  RepositoryPlan,
+  TimeSource,
+} from '../model.ts';
 import { reclaimableBytes, sharedWithKept } from '../plan/reclaim.ts';
 import { projectPathOf } from '../plan/scope.ts';
 
@@ -28,13 +36,20 @@ export interface PruneTotals {
   repositoryErrors: number;
   /** repositories whose age rules were refused: their times are of a kind the policy does not accept */
   refusedRepositories: number;
+  /** left alone by --cleanup-policy: their project's policy is disabled, absent, or one GitLab would not run */
+  skippedRepositories: number;
 }
 
 /**
  * swept: read and planned (and executed, unless a dry run); refused: read, but the age rules were
- * not applied (nothing deleted); unreadable: the read failed; not-read: the run stopped before it.
+ * not applied (nothing deleted); skipped: not read, no rules to apply (--cleanup-policy: the
+ * project's policy is disabled or absent); unreadable: the read failed; not-read: the run stopped
+ * before it.
  */
-export type RepositoryStatus = 'swept' | 'refused' | 'unreadable' | 'not-read';
+export type RepositoryStatus = 'swept' | 'refused' | 'skipped' | 'unreadable' | 'not-read';
+
+/** Where a repository's rules came from: the policy run (flags or file), or the project's GitLab cleanup policy. */
+export type RulesSource = 'policy' | 'cleanup-policy';
 
 export interface TagEntry {
   name: string;
@@ -57,6 +72,11 @@ export interface RepositoryEntry {
   project: { id: number; path: string };
   repository: { id: number; path: string; location: string };
   status: RepositoryStatus;
+  rulesSource: RulesSource;
+  /** the project's GitLab cleanup policy as read (--cleanup-policy), when it has one */
+  cleanupPolicy?: GitLabCleanupPolicy;
+  /** why the repository was left alone (status 'skipped') */
+  skipped?: string;
   /** which push time the ages come from (see README: published_at = last push; created_at = first push or build time) */
   pushedAtSource: PushedAtSource;
   /** what that time means: last-push, first-push, build-time; 'none' when no time was read */
@@ -94,6 +114,7 @@ export function emptyTotals(): PruneTotals {
     unknownSizeImages: 0,
     repositoryErrors: 0,
     refusedRepositories: 0,
+    skippedRepositories: 0,
   };
 }
 
@@ -156,6 +177,8 @@ export function repositoryEntry(
     policy: plan.policy,
     ...where(repository),
     status: plan.refusal ? 'refused' : 'swept',
+    rulesSource: plan.cleanupPolicy ? 'cleanup-policy' : 'policy',
+    ...(plan.cleanupPolicy ? { cleanupPolicy: plan.cleanupPolicy } : {}),
     pushedAtSource: times?.field ?? 'none',
     ageSource: times?.meaning ?? 'none',
     notes: plan.notes,
@@ -172,11 +195,13 @@ export function failedRepositoryEntry(
   repository: Repository,
   error: string,
   status: 'unreadable' | 'not-read',
+  rulesSource: RulesSource = 'policy',
 ): RepositoryEntry {
   return {
     policy,
     ...where(repository),
     status,
+    rulesSource,
     pushedAtSource: 'none',
     ageSource: 'none',
     notes: [],
@@ -185,6 +210,30 @@ export function failedRepositoryEntry(
     reclaimableIsUpperBound: false,
     tags: [],
     error,
+  };
+}
+
+/** A repository left alone, nothing read: its project's cleanup policy gives no rules to apply. */
+export function skippedRepositoryEntry(
+  policy: string,
+  repository: Repository,
+  why: string,
+  cleanupPolicy?: GitLabCleanupPolicy,
+): RepositoryEntry {
+  return {
+    policy,
+    ...where(repository),
+    status: 'skipped',
+    rulesSource: 'cleanup-policy',
+    ...(cleanupPolicy ? { cleanupPolicy } : {}),
+    skipped: why,
+    pushedAtSource: 'none',
+    ageSource: 'none',
+    notes: [],
+    totals: { ...emptyTotals(), repositories: 1, skippedRepositories: 1 },
+    allTagsRead: false,
+    reclaimableIsUpperBound: false,
+    tags: [],
   };
 }
 

@@ -40,6 +40,8 @@ function describePolicy(policy: Policy) {
     projects: policy.projects.map(refKey),
     groups: policy.groups.map(refKey),
     repositories: policy.repositories?.map((glob) => glob.pattern) ?? 'all',
+    // With the cleanup policy, `rules` holds only what the command adds to each project's policy.
+    rulesSource: policy.cleanupPolicy ? 'cleanup-policy' : 'policy',
     rules: {
       ...(rules.match ? { match: rules.match.source } : {}),
       keep: rules.keep.map((pattern) => pattern.source),

@@ -1,6 +1,7 @@
 // prune's text for one repository and the summary table, as a job log shows them.
 
 import { ALREADY_GONE } from '../model.ts';
+import { describeCleanupPolicyRules } from '../plan/cleanup-policy.ts';
 import type { Colors } from './console.ts';
 import { count, formatBytes, table } from './format.ts';
 import { isProblem, paintOutcome } from './outcomes.ts';
@@ -37,6 +38,12 @@ export function renderRepository(
     lines.push(`  ${colors.red('✖')} ${entry.repository.path}: ${entry.error}`);
     return lines;
   }
+  if (entry.skipped) {
+    lines.push(
+      `  ${colors.yellow('⚠')} ${entry.repository.path}: left alone, nothing read or deleted: ${entry.skipped}`,
+    );
+    return lines;
+  }
   if (!quiet) {
     const read = entry.allTagsRead
       ? count(t.tags, 'tag')
@@ -57,6 +64,11 @@ export function renderRepository(
           )
         : '';
     lines.push(`  ${colors.bold(entry.repository.path)}  ${[counts, ...problems].join(', ')}${reclaim}`);
+    if (entry.cleanupPolicy) {
+      lines.push(
+        `    ${colors.dim(`rules of the project's GitLab cleanup policy: ${describeCleanupPolicyRules(entry.cleanupPolicy)}`)}`,
+      );
+    }
     // Ages from created_at are first pushes or build times: say so wherever they are used.
     if (entry.ageSource === 'first-push' || entry.ageSource === 'build-time') {
       lines.push(`    ${colors.dim(AGE_SOURCE_WORDS[entry.ageSource])}`);

@@ -102,6 +102,11 @@ export class PruneTextReport {
       total.refusedRepositories
         ? colors.red(`${count(total.refusedRepositories, 'repository')} refused`)
         : '',
+      total.skippedRepositories
+        ? colors.yellow(
+            `${count(total.skippedRepositories, 'repository')} left alone: no cleanup policy to run`,
+          )
+        : '',
     ].filter(Boolean);
     this.console.out(
       `${mark} ${what} in ${count(total.repositories, 'repository')}${extra.length ? ` (${extra.join(', ')})` : ''}${reclaim} ${cost}`,

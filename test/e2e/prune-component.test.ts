@@ -5,7 +5,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
-import { type Sandbox, SandboxState, startSandbox } from '../sandbox/index.ts';
+import { runCleanupPolicy, type Sandbox, SandboxState, startSandbox } from '../sandbox/index.ts';
 import { type RetentionWorld, seedRetentionWorld } from '../scenarios/retention.ts';
 import { runCli } from './cli.ts';
 import {
@@ -196,6 +196,61 @@ describe('templates/prune.yml run by gitlab-ci-local', () => {
       expect(snapshot(swept.sandbox)).not.toEqual(
         await direct(['--keep', '(v?\\d+\\.\\d+\\.\\d+|main|master)']),
       );
+    },
+  );
+
+  test.skipIf(cannotRunJobs)(
+    "the keep input and the cleanup-policy input: the same regex deletes what GitLab's own cleanup run deletes",
+    async () => {
+      // RE2 as GitLab users write it, with a top-level "|" GitLab anchors half-way: see
+      // test/e2e/cleanup-policy.test.ts, which takes the same regex every other way in.
+      const keep = '(?i)V[[:digit:]]+\\.\\d+\\.\\d+|fix-.*';
+      const policy = {
+        enabled: true,
+        keepN: 5,
+        olderThan: '14d',
+        nameRegex: '.*',
+        nameRegexKeep: keep,
+      } as const;
+      const gitlab = await world();
+      gitlab.sandbox.state.setCleanupPolicy(gitlab.world.projects[0]!, policy);
+      runCleanupPolicy(gitlab.sandbox.state, 'metadata', gitlab.world.projects[0]!);
+      expect(snapshot(gitlab.sandbox).length).toBeLessThan(SHAPE.tags);
+
+      const run = async (inputs: string, withPolicy: boolean) => {
+        const repo = await checkoutWithTemplates(cleanups, { branch: 'main' });
+        writeFileSync(
+          join(repo.dir, '.gitlab-ci.yml'),
+          `include:\n  - local: templates/prune.yml\n    inputs:\n${inputs}`,
+        );
+        const swept = await world();
+        const project = swept.world.projects[0]!;
+        if (withPolicy) swept.sandbox.state.setCleanupPolicy(project, policy);
+        await playJob(repo, 'registry-cleaner-prune: [1/1]', {
+          CI_PIPELINE_SOURCE: 'schedule',
+          CI_API_V4_URL: swept.sandbox.apiUrl,
+          CI_PROJECT_ID: String(project.id),
+          CI_PROJECT_PATH: project.fullPath,
+          REGISTRY_CLEANER_TOKEN: swept.world.personalToken,
+        });
+        const report = JSON.parse(readFileSync(artifact(repo.dir, 'registry-cleaner-prune-1.json'), 'utf8'));
+        expect(report.exitCode).toBe(0);
+        return { report, left: snapshot(swept.sandbox) };
+      };
+      const byInput = await run(
+        `      older-than: 14d\n      keep-latest: 5\n      keep: '${keep}'\n`,
+        false,
+      );
+      expect(byInput.report.policies[0].rules.keep).toEqual([keep]);
+      expect(byInput.left).toEqual(snapshot(gitlab.sandbox));
+
+      const byPolicy = await run('      cleanup-policy: true\n', true);
+      expect(byPolicy.report.policies[0]).toMatchObject({
+        rulesSource: 'cleanup-policy',
+        rules: { keep: [] },
+      });
+      expect(byPolicy.report.repositories[0]).toMatchObject({ cleanupPolicy: { nameRegexKeep: keep } });
+      expect(byPolicy.left).toEqual(snapshot(gitlab.sandbox));
     },
   );
 

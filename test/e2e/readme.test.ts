@@ -1,12 +1,15 @@
-// The README's "Use in your pipeline" examples are copy-paste correct: they are taken from
-// README.md as written, validated by gitlab-ci-local against GitLab's CI schema, and the stop job
-// is played against the sandbox. One substitution: the component's release ref (@0.1.0) becomes
-// the checkout's commit, which is how gitlab-ci-local reads a component from the working tree.
+// The README's pipeline examples ("Use in your pipeline", and migrating from GitLab's cleanup
+// policy) are copy-paste correct: they are taken from README.md as written, validated by
+// gitlab-ci-local against GitLab's CI schema, and the stop job is played against the sandbox. One
+// substitution: the component's release ref (@0.1.0) becomes the checkout's commit, which is how
+// gitlab-ci-local reads a component from the working tree.
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
+import { SandboxState, startSandbox } from '../sandbox/index.ts';
+import { runCli } from './cli.ts';
 import { type Checkout, checkoutWithTemplates, gitlabCiLocal, playJob } from './support/gitlab-ci-local.ts';
 import { mustSucceed } from './support/process.ts';
 import { startReviewWorld, tagNames } from './support/review-world.ts';
@@ -115,6 +118,39 @@ describe('README: Use in your pipeline', () => {
         RC_OLDER_THAN: '30d',
         RC_KEEP_LATEST: '10',
         RC_KEEP: '(v?\\d+\\.\\d+\\.\\d+|main)',
+      });
+    },
+  );
+
+  test.skipIf(cannotResolve)(
+    "migrating from GitLab's cleanup policy: the component example runs the policy, the pasted file reads as our rules",
+    async () => {
+      const [component, pasted] = yamlBlocks("### Migrating from GitLab's cleanup policy");
+      const repo = await checkoutWithTemplates(cleanups, { branch: 'main', remote: HOME_REMOTE });
+      writeFileSync(join(repo.dir, '.gitlab-ci.yml'), atCommit(component!, repo.sha));
+      const preview = parse(mustSucceed('--preview', await gitlabCiLocal(repo, ['--preview'])).stdout);
+      expect(preview['registry-cleaner-prune'].variables).toMatchObject({ RC_CLEANUP_POLICY: 'true' });
+      expect(preview['registry-cleaner-prune'].script.join('\n')).toContain(
+        'registry-cleaner prune --cleanup-policy',
+      );
+
+      const file = join(repo.dir, 'registry-cleaner.yml');
+      writeFileSync(file, pasted!);
+      const state = new SandboxState();
+      const user = state.addUser('dev');
+      const project = state.addProject('acme/web-app');
+      state.addMember(project, user, 'developer');
+      state.pushTag(state.addRepository(project), 'latest');
+      const sandbox = await startSandbox({ state });
+      cleanups.push(() => sandbox.close());
+      const result = await runCli(['prune', '--config', file, '--dry-run', '--output', 'json'], {
+        CI_API_V4_URL: sandbox.apiUrl,
+        REGISTRY_CLEANER_TOKEN: state.addPersonalToken(user),
+      });
+      expect(result.code, result.stderr).toBe(0);
+      expect(JSON.parse(result.stdout).policies[0]).toMatchObject({
+        projects: ['acme/web-app'],
+        rules: { match: '.*', keep: ['(?:v.+|main)'], keepLatest: 10, olderThanSeconds: 30 * 86_400 },
       });
     },
   );

@@ -45,6 +45,27 @@ export function projectAccessLevel(state: SandboxState, user: User | undefined, 
   return level;
 }
 
+/**
+ * `permissions` of Entities::ProjectWithAccess: the level of the user's direct membership of the
+ * project (project_access) and the highest of the project's groups (group_access), if any.
+ */
+export function projectPermissions(
+  state: SandboxState,
+  user: User,
+  project: Project,
+): { projectAccessLevel?: number; groupAccessLevel?: number } {
+  const direct = state.memberRole(project, user);
+  let groupLevel: number | undefined;
+  for (let group: Group | undefined = project.namespace; group; group = group.parent) {
+    const role = state.memberRole(group, user);
+    if (role) groupLevel = Math.max(groupLevel ?? 0, ROLE_LEVELS[role]);
+  }
+  return {
+    ...(direct ? { projectAccessLevel: ROLE_LEVELS[direct] } : {}),
+    ...(groupLevel === undefined ? {} : { groupAccessLevel: groupLevel }),
+  };
+}
+
 export function groupAccessLevel(state: SandboxState, user: User | undefined, group: Group): number {
   if (!user) return 0;
   let level = 0;

@@ -90,6 +90,19 @@ describe('bulk cleanup semantics', () => {
     expect(remaining()).toEqual(['v1-rc', 'v2', 'xv1']);
   });
 
+  it('wraps as \\A…\\z without a group: a top-level | anchors only its first and last alternatives', async () => {
+    // cleanup_tags_base_service.rb, filter_by_name!: "\\A#{name_regex_delete || name_regex}\\z"
+    const { team, bulkDelete, remaining } = await start();
+    for (const name of ['main', 'main-x', 'xmain', 'master', 'x-master', 'master-x', 'keep-main-1', 'keep-1'])
+      team.state.pushTag(team.repository, name);
+    await bulkDelete(
+      `name_regex_delete=${encodeURIComponent('main|master')}&name_regex_keep=${encodeURIComponent('keep-.*|.*-1')}`,
+    );
+    await nextTick();
+    // deleted: starts with "main" or ends with "master"; kept: starts with "keep-" or ends with "-1"
+    expect(remaining()).toEqual(['keep-1', 'keep-main-1', 'master-x', 'xmain']);
+  });
+
   it('applies keep_n per 1,000-tag page on an API registry', async () => {
     const { team, bulkDelete, remaining } = await start();
     pushMany(team.state, team.repository, 1500);

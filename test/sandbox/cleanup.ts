@@ -1,12 +1,12 @@
 import { protectedTagMatcher } from './access.ts';
 import { parseDuration } from './duration.ts';
-import type { Repository, Tag, User } from './model.ts';
+import type { Project, Repository, Tag, User } from './model.ts';
 import type { RegistryKind } from './profile.ts';
 import { mulberry32 } from './random.ts';
 import { allTagNames } from './registry-pages.ts';
 import type { SandboxState } from './state.ts';
 import type { TagStore } from './tag-store.ts';
-import { compileUntrustedRegexp } from './untrusted-regexp.ts';
+import { compileUntrustedRegexp, type UntrustedRegexp } from './untrusted-regexp.ts';
 
 /** The worker params of REST bulk delete (declared params minus repository_id). */
 export interface CleanupParams {
@@ -24,14 +24,14 @@ const LEGACY_MAX_LIST_SIZE = 200;
 
 /**
  * What CleanupContainerRepositoryWorker does for REST bulk delete (app/workers/cleanup_container_repository_worker.rb): never
- * `latest`; names fully matching the delete regex and not the keep regex; keep the `keep_n` most
+ * `latest`; names matching "\A#{delete regex}\z" and not "\A#{keep regex}\z"; keep the `keep_n` most
  * recently pushed; delete only those older than `older_than`; protected tags survive (API registry).
  * Returns the names deleted.
  */
 export function runCleanup(
   state: SandboxState,
   kind: RegistryKind,
-  user: User,
+  user: User | undefined,
   repository: Repository,
   params: CleanupParams,
 ): string[] {
@@ -74,9 +74,37 @@ export function runCleanup(
   return deleted;
 }
 
+/**
+ * One scheduled run of the project's cleanup policy, as ContainerExpirationPolicyWorker starts it:
+ * ContainerExpirationPolicies::CleanupService hands the policy's params (name_regex,
+ * name_regex_keep, keep_n, older_than) to the same cleanup as bulk delete, for each repository of
+ * the project. Only enabled policies run; an invalid one (an enabled policy needs a name_regex,
+ * app/models/container_expiration_policy.rb) is disabled instead. No user: every tag protection
+ * rule protects. Returns the names deleted, as '<repository path>:<tag>'.
+ */
+export function runCleanupPolicy(state: SandboxState, kind: RegistryKind, project: Project): string[] {
+  const policy = state.cleanupPolicies.get(project);
+  if (!policy?.enabled) return [];
+  if (!policy.nameRegex?.trim()) {
+    state.setCleanupPolicy(project, { enabled: false });
+    return [];
+  }
+  const params: CleanupParams = {
+    nameRegex: policy.nameRegex,
+    nameRegexKeep: policy.nameRegexKeep ?? undefined,
+    keepN: policy.keepN ?? undefined,
+    olderThan: policy.olderThan ?? undefined,
+  };
+  return state
+    .repositories(project)
+    .flatMap((repository) =>
+      runCleanup(state, kind, undefined, repository, params).map((tag) => `${repository.path}:${tag}`),
+    );
+}
+
 interface Selection {
-  deleteRegex: RegExp;
-  keepRegex: RegExp;
+  deleteRegex: UntrustedRegexp;
+  keepRegex: UntrustedRegexp;
   keepN: number | undefined;
   olderThanSeconds: number | undefined;
   now: Date;

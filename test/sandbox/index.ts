@@ -1,5 +1,6 @@
 // The sandbox GitLab: a local fake of the GitLab REST and GraphQL endpoints registry-cleaner uses,
 // with GitLab versions, the container registry behind it, environments and cleanup policies.
+export { runCleanupPolicy } from './cleanup.ts';
 export type { Cadence, CleanupPolicy, KeepN, OlderThan } from './cleanup-policy.ts';
 export type {
   AddDeploymentOptions,

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { readPasses } from '../../src/gitlab/read-passes.ts';
 import type { Tag, TagOrder } from '../../src/model.ts';
+import { rulesFromCleanupPolicy } from '../../src/plan/cleanup-policy.ts';
 import { readStrategy } from '../../src/plan/read-strategy.ts';
 import { planRepository } from '../../src/plan/retention.ts';
 import type { ProjectFacts, RetentionRules } from '../../src/plan/rules.ts';
@@ -40,7 +41,7 @@ const tagsArb = fc
     })),
   );
 
-const rulesArb = fc
+const ownRulesArb = fc
   .record({
     olderDays: fc.integer({ min: 0, max: 40 }),
     keepLatest: fc.option(fc.integer({ min: 0, max: 12 }), { nil: undefined }),
@@ -58,6 +59,30 @@ const rulesArb = fc
       ...(r.match === undefined ? {} : { match: pattern(r.match) }),
     }),
   );
+
+// --cleanup-policy: rules from a GitLab cleanup policy (a regex may have a top-level "|"), on top
+// of the command's own --keep and --stale-branches. Without older_than every tag is read by name,
+// as without --older-than: no partial read to check.
+const cleanupPolicyRulesArb = fc
+  .record({
+    keepN: fc.constantFrom(null, 1, 5, 10),
+    olderThan: fc.constantFrom('7d', '14d', '30d'),
+    nameRegex: fc.constantFrom('.*', 'feature-.*', 'main|v.*', '[a-f].*'),
+    nameRegexKeep: fc.constantFrom(null, 'v\\d+\\.\\d+\\.\\d+', 'main|abc.*'),
+    extraKeep: fc.subarray(['[0-9a-f]{6}']),
+    staleBranches: fc.boolean(),
+  })
+  .map(({ extraKeep, staleBranches, ...gitlab }): RetentionRules => {
+    const base = rules({ keep: extraKeep.map((source) => pattern(source, 'keep')), staleBranches });
+    const converted = rulesFromCleanupPolicy(
+      { ...gitlab, enabled: true, cadence: '1d', nextRunAt: null },
+      base,
+    );
+    if (!converted.active) throw new Error(converted.why);
+    return converted.rules;
+  });
+
+const rulesArb = fc.oneof(ownRulesArb, cleanupPolicyRulesArb);
 
 /** Created 30 days ago: times older than that (and those in the future) are not push times. */
 const REPOSITORY = repository({ createdAt: new Date(NOW.getTime() - 30 * DAY) });

@@ -38,6 +38,7 @@ describe('a repository in the job log', () => {
     project: { id: 1, path: 'acme/web' },
     repository: { id: 2, path: 'acme/web', location: 'registry.test/acme/web' },
     status: 'swept',
+    rulesSource: 'policy',
     pushedAtSource,
     ageSource: pushedAtSource === 'created_at' ? 'first-push' : 'last-push',
     notes: [],

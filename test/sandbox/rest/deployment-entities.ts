@@ -4,7 +4,7 @@ import type { SandboxConfig } from '../config.ts';
 import type { DeployJob, Deployment, Environment } from '../deployments.ts';
 import type { Project, User } from '../model.ts';
 import { railsTime } from '../timestamps.ts';
-import { projectEntity } from './entities.ts';
+import { projectDetailsEntity } from './entities.ts';
 
 export function environmentBasicEntity(environment: Environment) {
   return {
@@ -103,11 +103,5 @@ function userBasicEntity(config: SandboxConfig, user: User) {
 
 /** Entities::BasicProjectDetails: the project entity without the registry fields. */
 function basicProjectEntity(config: SandboxConfig, project: Project) {
-  const {
-    container_registry_enabled: _enabled,
-    container_registry_access_level: _level,
-    container_registry_image_prefix: _prefix,
-    ...basic
-  } = projectEntity(config, project);
-  return basic;
+  return projectDetailsEntity(config, project);
 }

@@ -84,8 +84,42 @@ export function tagDetailsEntity(
   };
 }
 
-/** Entities::Project; `container_expiration_policy` only when the project has a policy row. */
-export function projectEntity(config: SandboxConfig, project: Project, policy?: CleanupPolicy) {
+/** What `permissions` of Entities::ProjectWithAccess holds: the user's direct memberships' levels. */
+export interface ProjectPermissions {
+  projectAccessLevel?: number;
+  groupAccessLevel?: number;
+}
+
+/**
+ * Entities::ProjectWithAccess, the signed-in view: `permissions`, and `container_expiration_policy`
+ * only when the project has a policy row (lib/api/entities/project.rb, project_with_access.rb).
+ */
+export function projectEntity(
+  config: SandboxConfig,
+  project: Project,
+  permissions: ProjectPermissions,
+  policy?: CleanupPolicy,
+) {
+  const access = (level: number | undefined) =>
+    level === undefined ? null : { access_level: level, notification_level: 3 };
+  return {
+    ...projectDetailsEntity(config, project),
+    container_registry_enabled: true,
+    container_registry_access_level: 'enabled',
+    container_registry_image_prefix: `${config.registryHost}/${project.fullPath.toLowerCase()}`,
+    ...(policy ? { container_expiration_policy: cleanupPolicyEntity(policy) } : {}),
+    permissions: {
+      project_access: access(permissions.projectAccessLevel),
+      group_access: access(permissions.groupAccessLevel),
+    },
+  };
+}
+
+/**
+ * Entities::ProjectDetails, what GET /projects/:id shows an anonymous request (lib/api/projects.rb):
+ * none of Entities::Project's own fields, so no `container_expiration_policy`, and no `permissions`.
+ */
+export function projectDetailsEntity(config: SandboxConfig, project: Project) {
   const webUrl = `${config.externalUrl}${config.prefix}/${project.fullPath}`;
   return {
     id: project.id,
@@ -110,10 +144,6 @@ export function projectEntity(config: SandboxConfig, project: Project, policy?: 
       full_path: project.namespace.fullPath,
       parent_id: project.namespace.parent?.id ?? null,
     },
-    container_registry_enabled: true,
-    container_registry_access_level: 'enabled',
-    container_registry_image_prefix: `${config.registryHost}/${project.fullPath.toLowerCase()}`,
-    ...(policy ? { container_expiration_policy: cleanupPolicyEntity(policy) } : {}),
   };
 }
 

@@ -1,8 +1,8 @@
-import { canOnProject, canReadGroup } from '../access.ts';
+import { canOnProject, canReadGroup, projectPermissions } from '../access.ts';
 import { type Group, groupContains } from '../model.ts';
 import { type ApiResponse, jsonResponse, notFound } from '../responses.ts';
 import { grapeParams, linkFor, type RestRequest } from './context.ts';
-import { groupEntity, projectEntity } from './entities.ts';
+import { groupEntity, projectDetailsEntity, projectEntity } from './entities.ts';
 import { paginateOffset } from './pagination.ts';
 import { ParamCheck, paginationParams } from './params.ts';
 
@@ -37,9 +37,13 @@ export function listGroupProjects(request: RestRequest): ApiResponse {
   const pageOf = paginateOffset(projects, { page, perPage, linkParams, link: linkFor(request) }, 'relation');
   return jsonResponse(
     200,
-    pageOf.items.map((project) =>
-      projectEntity(request.config, project, request.state.cleanupPolicies.get(project)),
-    ),
+    pageOf.items.map((project) => {
+      const { user } = request.auth;
+      // present_projects: ProjectWithAccess when signed in, BasicProjectDetails otherwise
+      if (!user) return projectDetailsEntity(request.config, project);
+      const permissions = projectPermissions(request.state, user, project);
+      return projectEntity(request.config, project, permissions, request.state.cleanupPolicies.get(project));
+    }),
     pageOf.headers,
   );
 }

@@ -1,15 +1,30 @@
+import { projectPermissions } from '../access.ts';
 import type { MergeRequestState } from '../model.ts';
 import { type ApiResponse, jsonResponse } from '../responses.ts';
 import { authorizeProject, findProjectOrFail, grapeParams, linkFor, type RestRequest } from './context.ts';
-import { branchEntity, mergeRequestEntity, projectEntity } from './entities.ts';
+import { branchEntity, mergeRequestEntity, projectDetailsEntity, projectEntity } from './entities.ts';
 import { paginateOffset } from './pagination.ts';
 import { ParamCheck, paginationParams } from './params.ts';
 
-/** GET /projects/:id — not a job-token route: a CI_JOB_TOKEN alone is anonymous here. */
+/**
+ * GET /projects/:id — not a job-token route: a CI_JOB_TOKEN alone is anonymous here, and an
+ * anonymous request gets Entities::ProjectDetails (no cleanup policy, no permissions) where a
+ * signed-in one gets Entities::ProjectWithAccess (lib/api/projects.rb).
+ */
 export function getProject(request: RestRequest): ApiResponse {
   const project = findProjectOrFail(request);
-  const policy = request.state.cleanupPolicies.get(project);
-  return jsonResponse(200, projectEntity(request.config, project, policy));
+  const { user } = request.auth;
+  if (!user) return jsonResponse(200, projectDetailsEntity(request.config, project));
+  const { state } = request;
+  return jsonResponse(
+    200,
+    projectEntity(
+      request.config,
+      project,
+      projectPermissions(state, user, project),
+      state.cleanupPolicies.get(project),
+    ),
+  );
 }
 
 /** GET /projects/:id/repository/branches — name order; `search` with optional ^/$ anchors. */
