@@ -105,7 +105,8 @@ function fromEnvValue(flag: Flag, text: string, variable: string): unknown {
     }
     case 'number': {
       // Decimal only: Number() would also take 0x10 and 1e1.
-      if (!/^[+-]?\d+(\.\d+)?$/.test(text.trim())) throw new UsageError(`${variable}=${text} is not a number`);
+      if (!/^[+-]?\d+(\.\d+)?$/.test(text.trim()))
+        throw new UsageError(`${variable}=${text} is not a number`);
       return Number(text.trim());
     }
     case 'strings': {

@@ -141,8 +141,8 @@ describe('fields', () => {
   test.each([
     ['- not a mapping\n', 'policy #1 must be a mapping of fields'],
     [
-      '- {name: p, older_than: 1d}\n',
-      'policy "p": older_than is not a policy field (fields: name, project, projects, group, groups, repository, repositories, match, keep, keep-latest, older-than, stale-branches, accept-ages)',
+      '- {name: p, olderthan: 1d}\n',
+      'policy "p": olderthan is not a policy field (fields: name, project, projects, group, groups, repository, repositories, match, keep, keep-latest, older-than, stale-branches, accept-ages, cleanup-policy, name_regex, name_regex_keep, keep_n, older_than)',
     ],
     ['- {name: p, older-than: 14}\n', 'policy "p": older-than must be a duration like 14d, not number 14'],
     [

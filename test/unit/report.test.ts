@@ -73,6 +73,7 @@ describe('the tags a repository lists in the job log', () => {
     project: { id: 1, path: 'acme/web' },
     repository: { id: 2, path: 'acme/web', location: 'registry.test/acme/web' },
     status: 'swept',
+    rulesSource: 'policy',
     pushedAtSource: 'published_at',
     ageSource: 'last-push',
     notes: [],
