@@ -6,6 +6,7 @@ import { mapConcurrent } from '../../src/concurrency.ts';
 import { GitLabResponseError } from '../../src/errors.ts';
 import { executeDeletes } from '../../src/execute/delete-tags.ts';
 import { deletePlannedTags } from '../../src/execute/prune-deletes.ts';
+import { explain } from '../../src/explain.ts';
 import { listProjectRepositories } from '../../src/gitlab/repositories.ts';
 import { listTagsByAge, listTagsGraphql } from '../../src/gitlab/tag-listing.ts';
 import { isTagListed } from '../../src/gitlab/tags.ts';
@@ -99,7 +100,9 @@ describe('reads that must not pass for a short list', () => {
         link: '<https://gitlab.example.com/elsewhere?page=2>; rel="next"',
       });
     const { api } = makeApi();
-    await expect(listProjectRepositories(api, { id: 42 })).rejects.toThrow(/next page cannot be followed/);
+    const error = await listProjectRepositories(api, { id: 42 }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(GitLabResponseError);
+    expect(explain(error)).toMatch(/next page cannot be followed/);
   });
 
   test('tags pushed at the same instant as the newest-first pass stopped are all read', async () => {
