@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { AuthError, UsageError } from '../errors.ts';
 import type { Connection, Credential, ProjectRef, ProxySettings } from '../model.ts';
 import { parseDuration } from '../plan/duration.ts';
+import { maskUrlCredentials } from '../redact.ts';
 import type { Env, RawOptions } from './raw.ts';
 
 export type { Connection };
@@ -71,13 +72,8 @@ function parseUrl(text: string, shown: string, fix: { noScheme: string; notUrl: 
   }
 }
 
-/** The URL as messages show it: user and password masked. */
-function withoutCredentials(text: string): string {
-  return text.replace(/\/\/[^/@]*@/, '//…@');
-}
-
 function checkUrl(text: string, source: string, warnings: string[]): string {
-  const shown = `${source} ${withoutCredentials(text)}`;
+  const shown = `${source} ${maskUrlCredentials(text)}`;
   const url = parseUrl(text, shown, {
     noScheme: `write it as https://${text.replace(/^\/+/, '')}`,
     notUrl: 'write it as https://gitlab.example.com',
@@ -111,7 +107,7 @@ function checkUrl(text: string, source: string, warnings: string[]): string {
 
 /** The personal token goes to this URL too (as Bearer): the same scheme, host and port as the REST API. */
 function checkGraphqlUrl(text: string, restUrl: string): string {
-  const shown = `CI_API_GRAPHQL_URL ${withoutCredentials(text)}`;
+  const shown = `CI_API_GRAPHQL_URL ${maskUrlCredentials(text)}`;
   const url = parseUrl(text, shown, {
     noScheme: `unset it, or write it as https://${text.replace(/^\/+/, '')}`,
     notUrl: "unset it, or give GitLab's …/api/graphql URL",
@@ -243,8 +239,8 @@ function resolveProxy(env: Env): ProxySettings {
 
 /** A proxy URL undici can use (it would otherwise fail on the first request, as a crash). */
 function checkProxyUrl(variable: string, text: string): string {
-  // The user-info may hold a password, and without a scheme the Redactor does not know it for one.
-  const masked = text.trim().replace(/[^/@\s]*@/, '…@');
+  // The user-info may hold a password, which the Redactor would not recognise without a scheme.
+  const masked = maskUrlCredentials(text.trim());
   const shown = `${variable} ${masked}`;
   const url = parseUrl(text.trim(), shown, {
     noScheme: `write it as http://${masked}`,
