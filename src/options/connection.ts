@@ -4,14 +4,16 @@
 import { readFileSync } from 'node:fs';
 import { AuthError, UsageError } from '../errors.ts';
 import type { Connection, Credential, ProjectRef, ProxySettings } from '../model.ts';
-import { parseDuration } from '../plan/duration.ts';
+import { formatDuration, parseDuration } from '../plan/duration.ts';
 import { maskUrlCredentials } from '../redact.ts';
 import type { Env, RawOptions } from './raw.ts';
 
 export type { Connection };
 
-export const DEFAULTS = { timeoutMs: 30_000, retries: 4, concurrency: 8 } as const;
+export const DEFAULTS = { timeoutMs: 30_000, retries: 4, concurrency: 8, maxWaitMs: 5 * 60_000 } as const;
 const MAX_TIMEOUT_MS = 10 * 60_000;
+/** GitLab's rate-limit windows are a minute on GitLab.com and up to an hour by default on self-managed. */
+const MAX_MAX_WAIT_MS = 24 * 3_600_000;
 
 export function resolveConnection(raw: RawOptions, env: Env, warnings: string[]): Connection {
   const { restUrl, graphqlUrl } = resolveUrls(raw, env, warnings);
@@ -20,7 +22,8 @@ export function resolveConnection(raw: RawOptions, env: Env, warnings: string[])
     restUrl,
     graphqlUrl,
     credential,
-    timeoutMs: resolveTimeout(raw),
+    timeoutMs: resolveDurationSetting(raw, 'timeout', DEFAULTS.timeoutMs, MAX_TIMEOUT_MS),
+    maxWaitMs: resolveDurationSetting(raw, 'max-wait', DEFAULTS.maxWaitMs, MAX_MAX_WAIT_MS),
     retries: integerIn(raw, 'retries', 0, 10, DEFAULTS.retries),
     concurrency: integerIn(raw, 'concurrency', 1, 64, DEFAULTS.concurrency),
     ...resolveCa(raw, env),
@@ -172,15 +175,15 @@ export function checkJobTokenScope(credential: Credential, projects: readonly Pr
   }
 }
 
-function resolveTimeout(raw: RawOptions): number {
-  const setting = raw.string('timeout');
-  if (!setting) return DEFAULTS.timeoutMs;
-  // A bare number means seconds, as in curl's --max-time.
+/** A duration flag (--timeout, --max-wait): a bare number means seconds, as in curl's --max-time. */
+function resolveDurationSetting(raw: RawOptions, name: string, fallback: number, maxMs: number): number {
+  const setting = raw.string(name);
+  if (!setting) return fallback;
   const text = /^\d+(\.\d+)?$/.test(setting.value.trim()) ? `${setting.value.trim()}s` : setting.value;
   const parsed = parseDuration(text);
   if ('error' in parsed) throw new UsageError(`${setting.source} ${setting.value} ${parsed.error}`);
-  if (parsed.ms > MAX_TIMEOUT_MS)
-    throw new UsageError(`${setting.source} ${setting.value} is too long: at most 10m`);
+  if (parsed.ms > maxMs)
+    throw new UsageError(`${setting.source} ${setting.value} is too long: at most ${formatDuration(maxMs)}`);
   return parsed.ms;
 }
 

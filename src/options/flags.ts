@@ -142,6 +142,13 @@ export const FLAGS: readonly Flag[] = [
     default: '4',
   },
   {
+    name: 'max-wait',
+    type: 'string',
+    commands: BOTH,
+    description: 'longest wait for a rate limit (429, Retry-After) before the run stops (30s, 5m, 1h)',
+    default: '5m',
+  },
+  {
     name: 'concurrency',
     type: 'number',
     commands: BOTH,
