@@ -14,8 +14,6 @@ export interface RetryPolicy {
   backoffBaseMs: number;
   backoffFactor: number;
   maxBackoffMs: number;
-  /** the same for 429s that do not say how long to wait */
-  rateLimitBackoffBaseMs: number;
   /** 429s waited out per request; each is a request to wait, which other users of the quota can cause again */
   maxRateLimitedWaits: number;
   /** the longest single wait; asked for more, the request fails instead */
@@ -91,12 +89,14 @@ export function classify(
     const requested = serverRequestedDelayMs(response.headers, facts.nowMs);
     if (requested !== undefined && requested > policy.maxWaitMs)
       return tooLong(requested, response.status, facts, policy);
-    // What the server asked for, plus a little, so that the requests it stopped together do not
-    // all come back in the same instant; without a word from it, a backoff longer than a fault's.
+    // What the server asked for. When it says the user's quota is spent (RateLimit-Remaining: 0),
+    // every request was stopped together: a little more, so that they do not all come back in the
+    // same instant. Without a word on how long, the backoff of a fault.
+    const crowd = response.headers['ratelimit-remaining']?.trim() === '0';
     const delayMs =
       requested === undefined
-        ? backoff(rateLimitedWaits, policy.rateLimitBackoffBaseMs, policy, facts.jitter)
-        : requested + facts.jitter * RATE_LIMIT_JITTER_MS;
+        ? backoff(rateLimitedWaits, policy.backoffBaseMs, policy, facts.jitter)
+        : requested + (crowd ? facts.jitter * RATE_LIMIT_JITTER_MS : 0);
     return { kind: 'wait', delayMs, state: { ...state, rateLimitedWaits }, why: 'HTTP 429' };
   }
 

@@ -93,11 +93,10 @@ export class HttpClient {
     this.policy = {
       retries: Math.max(0, options.retries),
       // Faults (a reset, a 502, a truncated page) are mostly over at once: try again soon, and back
-      // off steeply in case they are not. A 429 that does not say how long is waited out longer.
+      // off steeply in case they are not.
       backoffBaseMs: options.backoffBaseMs ?? 250,
       backoffFactor: 4,
       maxBackoffMs: options.maxBackoffMs ?? 30_000,
-      rateLimitBackoffBaseMs: 1000,
       maxRateLimitedWaits: MAX_RATE_LIMITED_WAITS,
       maxWaitMs,
     };

@@ -6,10 +6,10 @@
 // them, with Retry-After (seconds to the end of the window) and RateLimit-Limit (the quota scaled
 // to 60 s, rounded up; lib/gitlab/rack_attack.rb). So:
 // - with headers on every answer, stop sending when the window is spent, rather than collect 429s;
-// - after a 429, everyone waits for Retry-After, then requests are spaced at the rate the 429
-//   revealed: its RateLimit-Limit, which GitLab's own 429s carry. A 429 without it (a proxy's or
-//   load balancer's throttle) ends a window; from the second one on, what fitted in the window
-//   between them is the rate. A lone 429 slows nothing down but the wait it asks for;
+// - after GitLab's 429 (RateLimit-Remaining: 0), everyone waits for Retry-After; then requests are
+//   spaced at the rate it revealed: its RateLimit-Limit. 429s without it (a proxy's throttle) each
+//   end a window; once two windows in a row let the same rate through, that rate paces. A lone
+//   429 slows down nothing but its own request;
 // - no wait is longer than the limit given: beyond it, admit() throws WaitBeyondLimit.
 
 export interface Timing {
@@ -58,6 +58,8 @@ export class RateLimitGate {
   private windowStartMs: number | undefined;
   /** answers other than 429 to requests sent since windowStartMs */
   private acceptedInWindow = 0;
+  /** the last window a 429 closed, for the next to confirm */
+  private lastWindow: { ms: number; accepted: number } | undefined;
   /** RateLimit-Remaining came on an ordinary answer: pacing by it needs nothing learnt */
   private headersOnEveryAnswer = false;
   private readonly timing: Timing;
@@ -136,20 +138,33 @@ export class RateLimitGate {
     }
   }
 
-  /** After a 429: nobody sends until the window is over, and from then on requests are spaced. */
+  /**
+   * After a 429. GitLab's throttle says the user's quota is spent (RateLimit-Remaining: 0): every
+   * request would meet a 429 until the window ends, so nobody sends until then. Any other 429 (an
+   * endpoint's own limit, a proxy's) concerns its request, which waits alone. Either may teach a rate.
+   */
   private throttled(headers: Record<string, string | undefined>): void {
     const now = this.timing.now();
     const waitMs = serverRequestedDelayMs(headers, now);
     if (waitMs === undefined) return;
-    this.pausedUntilMs = Math.max(this.pausedUntilMs, now + waitMs);
+    if (headers['ratelimit-remaining']?.trim() === '0') {
+      this.pausedUntilMs = Math.max(this.pausedUntilMs, now + waitMs);
+    }
     // The requests stopped in the same window answer 429 too: the first one taught all there is.
     if (this.headersOnEveryAnswer || (this.windowStartMs !== undefined && now < this.windowStartMs)) return;
     const windowEndMs = now + waitMs;
     const estimates: number[] = [];
     const perMinute = Number.parseInt(headers['ratelimit-limit'] ?? '', 10);
     if (perMinute > 0) estimates.push(60_000 / perMinute);
-    if (this.windowStartMs !== undefined && this.acceptedInWindow > 0)
-      estimates.push((windowEndMs - this.windowStartMs) / this.acceptedInWindow);
+    if (this.windowStartMs !== undefined && this.acceptedInWindow > 0) {
+      const window = { ms: windowEndMs - this.windowStartMs, accepted: this.acceptedInWindow };
+      // A fixed-window limiter lets the same number through every window; 429s that do not
+      // repeat that pattern say nothing about a rate.
+      if (this.lastWindow && sameRate(this.lastWindow, window)) {
+        estimates.push(Math.max(window.ms / window.accepted, this.lastWindow.ms / this.lastWindow.accepted));
+      }
+      this.lastWindow = window;
+    }
     if (estimates.length > 0) {
       // The slowest estimate: the limit, or the share of it other clients of the same user left us.
       const learnt = Math.max(...estimates) * PACE_MARGIN;
@@ -158,6 +173,13 @@ export class RateLimitGate {
     this.windowStartMs = windowEndMs;
     this.acceptedInWindow = 0;
   }
+}
+
+/** Whether two windows let requests through at rates within 20 % of each other. */
+function sameRate(a: { ms: number; accepted: number }, b: { ms: number; accepted: number }): boolean {
+  const rateA = a.accepted / a.ms;
+  const rateB = b.accepted / b.ms;
+  return Math.abs(rateA - rateB) <= 0.2 * Math.max(rateA, rateB);
 }
 
 /** Seconds from Retry-After (delta seconds or an HTTP date), else from RateLimit-Reset; ms or undefined. */

@@ -70,7 +70,12 @@ describe('a sibling client for the container registry', () => {
   test("a 429 of the registry's pauses the registry, not GitLab", async () => {
     nock(REGISTRY)
       .get('/v2/acme/web-app/tags/list')
-      .reply(429, 'slow down', { 'content-type': 'text/plain', 'retry-after': '30', 'ratelimit-limit': '60' })
+      .reply(429, 'slow down', {
+        'content-type': 'text/plain',
+        'retry-after': '30',
+        'ratelimit-limit': '60',
+        'ratelimit-remaining': '0',
+      })
       .get('/v2/acme/web-app/tags/list')
       .reply(200, {});
     nock(ORIGIN).get('/gitlab/api/v4/x').reply(200, []);

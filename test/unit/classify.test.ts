@@ -21,7 +21,6 @@ const POLICY: RetryPolicy = {
   backoffBaseMs: 250,
   backoffFactor: 4,
   maxBackoffMs: 30_000,
-  rateLimitBackoffBaseMs: 1000,
   maxRateLimitedWaits: 20,
   maxWaitMs: 120_000,
 };
@@ -119,9 +118,19 @@ describe('answers', () => {
 });
 
 describe('429', () => {
-  test('Retry-After is waited out, plus up to 250 ms of jitter, without spending the retries', () => {
+  test("Retry-After is waited out, without spending the retries; a spent quota's crowd spreads over 250 ms more", () => {
+    expect(
+      judge(answer(429, 'Retry later\n', { 'content-type': 'text/plain', 'retry-after': '7' })),
+    ).toMatchObject({
+      kind: 'wait',
+      delayMs: 7000,
+    });
     const verdict = judge(
-      answer(429, 'Retry later\n', { 'content-type': 'text/plain', 'retry-after': '7' }),
+      answer(429, 'Retry later\n', {
+        'content-type': 'text/plain',
+        'retry-after': '7',
+        'ratelimit-remaining': '0',
+      }),
       spent(3),
     );
     expect(verdict).toEqual({
@@ -136,21 +145,21 @@ describe('429', () => {
     const inTenSeconds = new Date(NOW + 10_000).toUTCString();
     expect(judge(answer(429, '', { 'retry-after': inTenSeconds }))).toMatchObject({
       kind: 'wait',
-      delayMs: 10_125,
+      delayMs: 10_000,
     });
     const reset = String(NOW / 1000 + 20);
     expect(judge(answer(429, '', { 'ratelimit-reset': reset }))).toMatchObject({
       kind: 'wait',
-      delayMs: 20_375,
+      delayMs: 20_250,
     });
   });
 
-  test('without a word on how long: a backoff from 1 s', () => {
-    expect(judge(answer(429, 'Retry later\n', { 'content-type': 'text/plain' }))).toMatchObject({
+  test("without a word on how long: a fault's backoff, counted in 429s", () => {
+    expect(judge(answer(429, 'Retry later\n', { 'content-type': 'text/plain' }), spent(3))).toMatchObject({
       kind: 'wait',
-      delayMs: 750,
+      delayMs: 187.5,
     });
-    expect(judge(answer(429, ''), spent(0, 2))).toMatchObject({ kind: 'wait', delayMs: 12_000 });
+    expect(judge(answer(429, ''), spent(0, 2))).toMatchObject({ kind: 'wait', delayMs: 3000 });
   });
 
   test('beyond the longest wait allowed, the request fails now (the run stops)', () => {

@@ -3,13 +3,19 @@ import { RateLimitGate, WaitBeyondLimit } from '../../src/gitlab/pacing.ts';
 import { fakeTiming } from '../http/support.ts';
 
 const ok = (headers: Record<string, string> = {}) => ({ status: 200, headers });
-/** GitLab's 429 (lib/gitlab/rack_attack.rb): Retry-After in seconds, RateLimit-Limit scaled to 60 s. */
-const throttled = (retryAfterSeconds: number, perMinute?: number) => ({
+/** GitLab's 429 (lib/gitlab/rack_attack.rb): the quota spent, Retry-After, RateLimit-Limit scaled to 60 s. */
+const gitlab429 = (retryAfterSeconds: number, perMinute: number) => ({
   status: 429,
   headers: {
     'retry-after': String(retryAfterSeconds),
-    ...(perMinute === undefined ? {} : { 'ratelimit-limit': String(perMinute) }),
+    'ratelimit-limit': String(perMinute),
+    'ratelimit-remaining': '0',
   },
+});
+/** A 429 from something else (a proxy's throttle, an endpoint's own limit): Retry-After only. */
+const other429 = (retryAfterSeconds: number) => ({
+  status: 429,
+  headers: { 'retry-after': String(retryAfterSeconds) },
 });
 
 /** Admits `count` requests one after the other, each answered with `answer`; returns their waits. */
@@ -66,12 +72,19 @@ describe('pacing by RateLimit-Remaining / RateLimit-Reset', () => {
 });
 
 describe('pacing from 429s alone (GitLab before 18.6 sends the headers only with them)', () => {
-  test('after a 429 every request waits for Retry-After', async () => {
+  test("after GitLab's 429 every request waits for Retry-After", async () => {
     const timing = fakeTiming();
     const gate = new RateLimitGate(timing);
-    (await gate.admit()).settle(throttled(7));
+    (await gate.admit()).settle(gitlab429(7, 6000));
     expect((await gate.admit()).waitedMs).toBe(7000);
-    expect((await gate.admit()).waitedMs).toBe(0);
+  });
+
+  test("another 429 (an endpoint's limit, a proxy's) makes only its own request wait", async () => {
+    const gate = new RateLimitGate(fakeTiming());
+    await sendInTurn(gate, 50);
+    (await gate.admit()).settle(other429(30));
+    expect(await sendInTurn(gate, 3)).toEqual([0, 0, 0]);
+    expect(gate.pacedIntervalMs).toBeUndefined();
   });
 
   test("GitLab's 429 gives the rate: requests are spaced by its RateLimit-Limit, with a margin", async () => {
@@ -79,7 +92,7 @@ describe('pacing from 429s alone (GitLab before 18.6 sends the headers only with
     const gate = new RateLimitGate(timing);
     await sendInTurn(gate, 10);
     // 7,200 requests per hour, as GitLab reports it: 120 per minute.
-    (await gate.admit()).settle(throttled(30, 120));
+    (await gate.admit()).settle(gitlab429(30, 120));
     expect(gate.pacedIntervalMs).toBeCloseTo(550);
     const waits = await sendInTurn(gate, 4);
     expect(waits[0]).toBe(30_000);
@@ -89,7 +102,7 @@ describe('pacing from 429s alone (GitLab before 18.6 sends the headers only with
   test('requests waiting together leave the pause one interval apart, not in a burst', async () => {
     const timing = fakeTiming();
     const gate = new RateLimitGate(timing);
-    (await gate.admit()).settle(throttled(10, 600));
+    (await gate.admit()).settle(gitlab429(10, 600));
     const started = timing.now();
     const admissions = await Promise.all([gate.admit(), gate.admit(), gate.admit()]);
     for (const admission of admissions) admission.settle(ok());
@@ -97,31 +110,49 @@ describe('pacing from 429s alone (GitLab before 18.6 sends the headers only with
     expect(timing.now() - started).toBeGreaterThanOrEqual(10_000 + 2 * 110);
   });
 
-  test('a lone 429 without RateLimit-Limit (a proxy, a load balancer) slows nothing but its own wait', async () => {
-    const gate = new RateLimitGate(fakeTiming());
-    await sendInTurn(gate, 50);
-    (await gate.admit()).settle(throttled(1));
-    expect(gate.pacedIntervalMs).toBeUndefined();
-    expect(await sendInTurn(gate, 3)).toEqual([1000, 0, 0]);
-  });
+  /** Three 429s without headers, `accepted` answers between each two, the windows `ms` long. */
+  async function recurring429s(
+    gate: RateLimitGate,
+    timing: ReturnType<typeof fakeTiming>,
+    windows: { accepted: number; ms: number }[],
+  ) {
+    (await gate.admit()).settle(other429(10));
+    await timing.sleep(10_000);
+    for (const window of windows) {
+      const started = timing.now();
+      await sendInTurn(gate, window.accepted);
+      await timing.sleep(window.ms - 10_000 - (timing.now() - started));
+      (await gate.admit()).settle(other429(10));
+      await timing.sleep(10_000);
+    }
+  }
 
-  test('429s without RateLimit-Limit that recur: the rate is what fitted between two of them', async () => {
+  test('429s without RateLimit-Limit that recur at one rate: that rate paces, with a margin', async () => {
     const timing = fakeTiming();
     const gate = new RateLimitGate(timing);
-    (await gate.admit()).settle(throttled(10)); // the first window ends 10 s from now
-    await sendInTurn(gate, 1); // waits out those 10 s
-    await sendInTurn(gate, 99); // the window from there: 100 requests got through
-    // 50 s into it, the next 429: the window was 60 s long
-    await timing.sleep(50_000);
-    (await gate.admit()).settle(throttled(10));
-    expect(gate.pacedIntervalMs).toBeCloseTo((60_000 / 100) * 1.1);
+    await recurring429s(gate, timing, [
+      { accepted: 100, ms: 60_000 },
+      { accepted: 95, ms: 60_000 },
+    ]);
+    expect(gate.pacedIntervalMs).toBeCloseTo((60_000 / 95) * 1.1);
+  });
+
+  test('429s without RateLimit-Limit at no steady rate (faults, not a limiter) teach nothing', async () => {
+    const timing = fakeTiming();
+    const gate = new RateLimitGate(timing);
+    await recurring429s(gate, timing, [
+      { accepted: 100, ms: 60_000 },
+      { accepted: 30, ms: 60_000 },
+      { accepted: 200, ms: 40_000 },
+    ]);
+    expect(gate.pacedIntervalMs).toBeUndefined();
   });
 
   test('the 429s of one window teach once: the others stopped with it do not shrink the rate', async () => {
     const timing = fakeTiming();
     const gate = new RateLimitGate(timing);
     const inFlight = await Promise.all([gate.admit(), gate.admit(), gate.admit()]);
-    for (const admission of inFlight) admission.settle(throttled(20, 1200));
+    for (const admission of inFlight) admission.settle(gitlab429(20, 1200));
     expect(gate.pacedIntervalMs).toBeCloseTo(55);
   });
 
@@ -130,15 +161,15 @@ describe('pacing from 429s alone (GitLab before 18.6 sends the headers only with
     const gate = new RateLimitGate(timing);
     const reset = String(Math.floor(timing.now() / 1000) + 60);
     (await gate.admit()).settle(ok({ 'ratelimit-remaining': '100', 'ratelimit-reset': reset }));
-    (await gate.admit()).settle(throttled(5, 60));
+    (await gate.admit()).settle(gitlab429(5, 60));
     expect(gate.pacedIntervalMs).toBeUndefined();
     expect((await gate.admit()).waitedMs).toBe(5000);
   });
 
-  test('a Retry-After longer than the longest wait allowed is refused', async () => {
+  test('a pause longer than the longest wait allowed is refused', async () => {
     const timing = fakeTiming();
     const gate = new RateLimitGate(timing, 120_000);
-    (await gate.admit()).settle(throttled(3600, 120));
+    (await gate.admit()).settle(gitlab429(3600, 120));
     await expect(gate.admit()).rejects.toBeInstanceOf(WaitBeyondLimit);
   });
 });
