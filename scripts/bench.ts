@@ -61,7 +61,7 @@ out(
 );
 out(`Cases: ${options.cases.join(', ')}`);
 
-const figures: BenchFigures = { prune: {}, naive: {} };
+const figures: BenchFigures = { prune: {}, naive: {}, faultCost: {} };
 const started = performance.now();
 for (const name of options.cases) {
   const caseStarted = performance.now();
@@ -74,7 +74,7 @@ const section = (title: string, table: string) => out(`\n## ${title}\n${table}`)
 if (figures.stopJob)
   section('Stop job (delete-tag, CI_* variables and the job token)', tables.stopJobTable(figures.stopJob));
 if (figures.bundle)
-  section('Bundle and cold start (node <bundle> --version)', tables.bundleTable(figures.bundle));
+  section('Bundle and cold start (node <bundle> --version / --help)', tables.bundleTable(figures.bundle));
 if (figures.regex)
   section(
     `User regexes (re2js, in this process): ${figures.regex.names.toLocaleString('en-US')} tag names, ${figures.regex.adversarialNames.toLocaleString('en-US')} adversarial`,
@@ -92,6 +92,9 @@ if (sweeps.length > 0) {
   section('Requests by kind (as the sandbox recorded them)', tables.requestKindsTable(sweeps));
   for (const sweep of sweeps) if (sweep.stderrTail) out(`${sweep.name} stderr: ${sweep.stderrTail}`);
 }
+const costs = Object.values(figures.faultCost);
+if (costs.length > 0)
+  section('What faults cost (the same sweep, fault-free and with faults)', tables.faultCostTable(costs));
 const pairs: [NaiveFigures, PruneFigures][] = [];
 for (const baseline of naive) {
   const rc = prune.find((p) => p.token === 'pat' && p.scenario.tags === baseline.scenario.tags);

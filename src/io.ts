@@ -17,7 +17,12 @@ export interface Io {
    * the secrets of this run masked.
    */
   redact(text: string): string;
+  /**
+   * Masks a secret learnt during the run (a registry token fetched with the job token) in every
+   * output from now on: the streams, `redact`, and so every report and artifact.
+   */
+  addSecret(secret: string): void;
 }
 
 /** What the process hands main(), which adds the run's Redactor (to `redact` and the streams). */
-export type ProcessIo = Omit<Io, 'redact'>;
+export type ProcessIo = Omit<Io, 'redact' | 'addSecret'>;

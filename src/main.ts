@@ -2,19 +2,13 @@
 // Everything written goes through the Redactor, so no token reaches any output.
 
 import { ExitCode, RegistryCleanerError } from './errors.ts';
+import { explain } from './explain.ts';
 import type { Io, ProcessIo, Stream } from './io.ts';
 import { Redactor } from './redact.ts';
 import { VERSION } from './version.ts';
 
 export async function main(argv: readonly string[], io: ProcessIo): Promise<number> {
-  const redactor = new Redactor();
-  for (const secret of candidateSecrets(argv, io.env)) redactor.addSecret(secret);
-  const safe: Io = {
-    ...io,
-    stdout: redacted(io.stdout, redactor),
-    stderr: redacted(io.stderr, redactor),
-    redact: (text) => redactor.redact(text),
-  };
+  const safe = redactingIo(io, candidateSecrets(argv, io.env));
   // The most frequent question needs no command-line parser: answer before yargs loads.
   if (argv.length === 1 && argv[0] === '--version') {
     io.stdout.write(`${VERSION}\n`);
@@ -45,9 +39,25 @@ export async function main(argv: readonly string[], io: ProcessIo): Promise<numb
   }
 }
 
+/** The process's streams and env behind one Redactor that knows `secrets`, and takes more as the run learns them. */
+export function redactingIo(io: ProcessIo, secrets: readonly string[]): Io {
+  const redactor = new Redactor();
+  for (const secret of secrets) redactor.addSecret(secret);
+  return {
+    ...io,
+    stdout: redacted(io.stdout, redactor),
+    stderr: redacted(io.stderr, redactor),
+    redact: (text) => redactor.redact(text),
+    addSecret: (secret) => {
+      redactor.addSecret(secret);
+      redactor.addSecret(secret.trim());
+    },
+  };
+}
+
 function reportError(error: unknown, io: Io, verbose: boolean): number {
   if (error instanceof RegistryCleanerError) {
-    io.stderr.write(`registry-cleaner: error: ${error.message}\n`);
+    io.stderr.write(`registry-cleaner: error: ${explain(error)}\n`);
     if (verbose && error.stack) io.stderr.write(`${error.stack}\n`);
     return error.exitCode;
   }

@@ -33,6 +33,8 @@ export interface Connection {
   timeoutMs: number;
   retries: number;
   concurrency: number;
+  /** the longest wait for a rate limit or a Retry-After before the run stops */
+  maxWaitMs?: number;
   /** PEM bundle trusted in addition to Node's CAs */
   ca?: string;
   proxy: ProxySettings;

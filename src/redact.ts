@@ -1,9 +1,22 @@
 // Tokens must never reach any output. Everything printed passes through one Redactor, which knows
-// the secrets of this run; URLs additionally lose their user-info and token query parameters.
+// the secrets of this run (more can be added while it runs: a registry token fetched on the way);
+// URLs additionally lose their user-info and token query parameters.
 
-const MASK = '[MASKED]';
+export const MASK = '[MASKED]';
 const TOKEN_QUERY = /([?&](?:private_token|job_token|access_token)=)[^&#\s]*/gi;
-const URL_USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi;
+/** user-info after a scheme, anywhere in a text: https://user:password@host (up to the last @: a password may hold one) */
+const URL_USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/)[^/?#\s]*@/gi;
+/** a whole text that is a URL written without its scheme, with user-info: user:password@host:port */
+const SCHEMELESS_USERINFO = /^(\s*)[^/?#\s]+@(?=(?:[\w.-]+|\[[\da-f:.]+\])(?::\d+)?(?:[/?#]\S*)?\s*$)/i;
+
+/**
+ * A text with the credentials of every URL in it masked: user and password after a scheme, and
+ * those of a text that is a URL written without one (as a proxy variable may be). The one
+ * definition, used for everything printed and for URLs shown in messages.
+ */
+export function maskUrlCredentials(text: string): string {
+  return text.replace(URL_USERINFO, `$1${MASK}@`).replace(SCHEMELESS_USERINFO, `$1${MASK}@`);
+}
 
 export class Redactor {
   private readonly secrets: string[] = [];
@@ -14,7 +27,7 @@ export class Redactor {
   }
 
   redact(text: string): string {
-    let out = text.replace(URL_USERINFO, `$1${MASK}@`).replace(TOKEN_QUERY, `$1${MASK}`);
+    let out = maskUrlCredentials(text).replace(TOKEN_QUERY, `$1${MASK}`);
     for (const secret of this.secrets) out = out.split(secret).join(MASK);
     return out;
   }

@@ -1,6 +1,7 @@
 // The bench's figures as aligned tables, one function per table.
 
-import type { BundleFigures } from './bundle-case.ts';
+import type { BundleFigures, StartTimes } from './bundle-case.ts';
+import type { FaultCostFigures } from './fault-cost-case.ts';
 import type { SweepFigures } from './figures.ts';
 import type { NaiveFigures } from './naive-case.ts';
 import type { PruneFigures } from './prune-case.ts';
@@ -28,34 +29,23 @@ export function stopJobTable(stop: StopJobFigures): string {
 }
 
 export function bundleTable(bundle: BundleFigures): string {
-  return formatTable(
+  const row = (command: string, times: StartTimes): Cell[] => [
+    command,
+    fixed(times.medianMs, 1),
+    command === "node -e ''" ? '' : `+${fixed(times.medianMs - bundle.bareNode.medianMs, 1)}`,
+    fixed(times.p90Ms, 1),
+    fixed(times.minMs, 1),
+    fixed(times.maxMs, 1),
+  ];
+  const size = `dist/registry-cleaner.mjs: ${thousands(bundle.bytes)} bytes (${fixed(bundle.bytes / 1024, 0)} KiB), node ${bundle.nodeVersion}, ${bundle.runs} runs each, interleaved`;
+  return `${size}\n${formatTable(
+    ['command', 'median ms', 'over bare node', 'p90 ms', 'min ms', 'max ms'],
     [
-      'file',
-      'bytes',
-      'KiB',
-      'node',
-      'runs',
-      'median ms',
-      'p90 ms',
-      'min ms',
-      'max ms',
-      "node -e '' median ms",
+      row('registry-cleaner --version', bundle.version),
+      row('registry-cleaner --help', bundle.help),
+      row("node -e ''", bundle.bareNode),
     ],
-    [
-      [
-        'dist/registry-cleaner.mjs',
-        thousands(bundle.bytes),
-        fixed(bundle.bytes / 1024, 0),
-        bundle.nodeVersion,
-        bundle.runs,
-        fixed(bundle.medianMs, 1),
-        fixed(bundle.p90Ms, 1),
-        fixed(bundle.minMs, 1),
-        fixed(bundle.maxMs, 1),
-        fixed(bundle.bareNodeMedianMs, 1),
-      ],
-    ],
-  );
+  )}`;
 }
 
 export function regexTable(regex: RegexFigures): string {
@@ -180,4 +170,36 @@ export function targetsTable(verdicts: readonly TargetVerdict[]): string {
     ['target', 'figure', 'met'],
     verdicts.map((v) => [v.target, v.figure, v.met === undefined ? 'not run' : v.met ? 'met' : 'NOT MET']),
   );
+}
+
+export function faultCostTable(costs: readonly FaultCostFigures[]): string {
+  const rows: Cell[][] = [];
+  for (const cost of costs) {
+    for (const [run, figures] of [
+      ['fault-free', cost.clean],
+      [`${cost.faultRate * 100} % faults`, cost.faulty],
+    ] as const) {
+      rows.push([
+        cost.name,
+        run,
+        fixed(figures.wallSeconds, 1),
+        run === 'fault-free' ? '' : `${fixed(cost.ratio, 2)}×`,
+        figures.requests,
+        figures.retries ?? '?',
+        figures.rateLimited ?? '?',
+        figures.exitCode,
+        yesNo(figures.matchesOracle),
+      ]);
+    }
+  }
+  const injected = costs.map(
+    (cost) =>
+      `${cost.name} (--timeout ${cost.timeout}) faults injected: ${Object.entries(cost.injected)
+        .map(([kind, count]) => `${kind} ×${count}`)
+        .join(', ')}`,
+  );
+  return `${formatTable(
+    ['case', 'run', 'wall s', 'vs fault-free', 'requests', 'retries', '429s', 'exit', 'matches oracle'],
+    rows,
+  )}\n${injected.join('\n')}`;
 }

@@ -2,6 +2,7 @@
 
 import type { RetentionRule } from '../../test/scenarios/oracle.ts';
 import { runBundleCase } from './bundle-case.ts';
+import { runFaultCostCase } from './fault-cost-case.ts';
 import { runNaiveCase } from './naive-case.ts';
 import { runPruneCase, type TokenKind } from './prune-case.ts';
 import { runRegexCase } from './regex-case.ts';
@@ -24,6 +25,10 @@ const PRUNE_CASES: Record<string, { token: TokenKind; tags: number }> = {
   'job-100k': { token: 'job', tags: 100_000 },
 };
 const NAIVE_CASES: Record<string, number> = { 'naive-1k': 1_000, 'naive-10k': 10_000 };
+/** the personal-token sweep, fault-free and with this share of requests faulted (issue 12: ≤ 2×) */
+const FAULT_COST_CASES: Record<string, { tags: number; faultRate: number }> = {
+  'faults-10k': { tags: 10_000, faultRate: 0.05 },
+};
 
 export const ALL_CASES = [
   'stop-job',
@@ -31,6 +36,7 @@ export const ALL_CASES = [
   'regex',
   ...Object.keys(PRUNE_CASES),
   ...Object.keys(NAIVE_CASES),
+  ...Object.keys(FAULT_COST_CASES),
 ];
 export const QUICK_CASES = ['stop-job', 'bundle', 'regex', 'pat-1k', 'pat-10k', 'job-1k', 'naive-1k'];
 export const DEFAULT_CASES = ALL_CASES.filter((name) => name !== 'job-100k');
@@ -44,11 +50,20 @@ export async function runCase(
   const shape = (tags: number): WorldShape => ({ tags, ...SCENARIO });
   const prune = PRUNE_CASES[name];
   const naive = NAIVE_CASES[name];
+  const faultCost = FAULT_COST_CASES[name];
   if (name === 'stop-job') figures.stopJob = await runStopJobCase(conditions);
   else if (name === 'bundle') figures.bundle = await runBundleCase(COLD_START_RUNS);
   else if (name === 'regex') figures.regex = runRegexCase();
   else if (prune)
     figures.prune[name] = await runPruneCase(name, prune.token, shape(prune.tags), RULE, conditions);
   else if (naive) figures.naive[name] = await runNaiveCase(name, shape(naive), RULE, conditions);
+  else if (faultCost)
+    figures.faultCost[name] = await runFaultCostCase(
+      name,
+      shape(faultCost.tags),
+      RULE,
+      conditions,
+      faultCost.faultRate,
+    );
   else throw new Error(`unknown case ${name}`);
 }

@@ -4,6 +4,7 @@
 import { mapConcurrent } from '../concurrency.ts';
 import { ExitCode, endsRun, exitCodeFor, RegistryCleanerError } from '../errors.ts';
 import { executeRepositoryPlan } from '../execute/prune-deletes.ts';
+import { explain } from '../explain.ts';
 import { type GitLabApi, openGitLabApi } from '../gitlab/api.ts';
 import { InventoryReader } from '../gitlab/inventory.ts';
 import { ProjectFactsReader } from '../gitlab/project-facts.ts';
@@ -115,9 +116,9 @@ export async function runPrune(options: PruneOptions, io: Io): Promise<ExitCode>
     warnings: options.warnings,
     finishedAt: io.now().toISOString(),
     exitCode,
-    ...(stoppedBy ? { error: stoppedBy.message } : {}),
+    ...(stoppedBy ? { error: explain(stoppedBy) } : {}),
   });
-  artifacts.finish(total, exitCode, options.dryRun, stoppedBy?.message);
+  artifacts.finish(total, exitCode, options.dryRun, stoppedBy && explain(stoppedBy));
   text?.finish(total, { requests: api.http.statistics.total, finishedAt: io.now(), exitCode });
   if (stoppedBy) throw stoppedBy;
   return exitCode;
@@ -144,7 +145,7 @@ async function sweepRepository(sweep: Sweep, repository: Repository): Promise<Re
     return failedRepositoryEntry(
       policy.name,
       repository,
-      `not read: ${sweep.stoppedBy.message}`,
+      `not read: ${explain(sweep.stoppedBy)}`,
       'not-read',
       rulesSource(policy),
     );
@@ -154,7 +155,7 @@ async function sweepRepository(sweep: Sweep, repository: Repository): Promise<Re
   } catch (error) {
     if (!(error instanceof RegistryCleanerError)) throw error;
     if (endsRun(error)) sweep.stoppedBy ??= error;
-    return failedRepositoryEntry(policy.name, repository, error.message, 'unreadable', rulesSource(policy));
+    return failedRepositoryEntry(policy.name, repository, explain(error), 'unreadable', rulesSource(policy));
   }
 }
 

@@ -4,6 +4,7 @@
 
 import { mapConcurrent } from '../concurrency.ts';
 import { AuthError, endsRun, RegistryCleanerError } from '../errors.ts';
+import { explain } from '../explain.ts';
 import type { GitLabApi } from '../gitlab/api.ts';
 import { destroyTagsRequest } from '../gitlab/deletion.ts';
 import { namesHidingTag, REST_LOOKUP_NAMES } from '../gitlab/rest-tags.ts';
@@ -23,7 +24,7 @@ export async function executeDeletes(
   // (DELETE and the listing that confirms it) for nothing.
   let refusedRole: string | undefined;
   const results = await mapConcurrent(targets, concurrency, async (target): Promise<TagResult> => {
-    if (stoppedBy) return { ...base(target), outcome: 'failed', reason: `not tried: ${stoppedBy.message}` };
+    if (stoppedBy) return { ...base(target), outcome: 'failed', reason: `not tried: ${explain(stoppedBy)}` };
     if (refusedRole) return { ...base(target), outcome: 'forbidden', reason: `not tried: ${refusedRole}` };
     try {
       const result = { ...base(target), ...(await deleteOne(api, target)) };
@@ -37,7 +38,7 @@ export async function executeDeletes(
       return {
         ...base(target),
         outcome: error instanceof AuthError ? 'forbidden' : 'failed',
-        reason: error.message,
+        reason: explain(error),
       };
     }
   });

@@ -6,6 +6,7 @@
 
 import { mapConcurrent } from '../concurrency.ts';
 import { AuthError, RegistryCleanerError } from '../errors.ts';
+import { explain } from '../explain.ts';
 import type { GitLabApi } from '../gitlab/api.ts';
 import { type BatchAnswer, destroyTagsRequest } from '../gitlab/deletion.ts';
 import { PROTECTED_TAGS } from '../gitlab/failures.ts';
@@ -53,7 +54,7 @@ export async function executeRepositoryPlan(
       // Refused credentials would be refused over REST too: stop, keeping what was done, and say
       // so for every other name, including those earlier batches left unconfirmed.
       const rest = withoutOutcome().map(
-        (tag) => ({ repository, tag, outcome: 'forbidden', reason: error.message }) as const,
+        (tag) => ({ repository, tag, outcome: 'forbidden', reason: explain(error) }) as const,
       );
       return { results: [...settled, ...rest], stoppedBy: error };
     }

@@ -3,16 +3,16 @@
 
 import type { Connection, Credential } from '../model.ts';
 import { VERSION } from '../version.ts';
-import { GitLabHttp } from './http.ts';
+import { HttpClient } from './http.ts';
 
 export class GitLabApi {
-  readonly http: GitLabHttp;
+  readonly http: HttpClient;
   /** e.g. https://host/gitlab/api/v4 — never rebuilt from the host alone (GitLab may live under a sub-path) */
   readonly restUrl: string;
   readonly graphqlUrl: string;
   readonly credential: Credential;
 
-  constructor(http: GitLabHttp, restUrl: string, graphqlUrl: string, credential: Credential) {
+  constructor(http: HttpClient, restUrl: string, graphqlUrl: string, credential: Credential) {
     this.http = http;
     this.restUrl = restUrl.replace(/\/+$/, '');
     this.graphqlUrl = graphqlUrl;
@@ -27,8 +27,8 @@ export class GitLabApi {
   }
 
   /**
-   * Rewrites a pagination Link onto our base URL. GitLab builds Link with its own external host,
-   * which may differ from the URL this job uses (../shared/gitlab-api.md §1.5).
+   * Rewrites a pagination Link onto our base URL. GitLab builds Link with its own external host
+   * (external_url), which may differ from the URL this job uses.
    */
   rebase(link: string): URL | undefined {
     let parsed: URL;
@@ -44,16 +44,27 @@ export class GitLabApi {
   }
 }
 
-export function openGitLabApi(settings: Connection, trace?: (line: string) => void): GitLabApi {
-  const http = new GitLabHttp({
+/**
+ * @param trace receives a line per request (never a credential), for --verbose
+ * @param addSecret masks a secret learnt during the run (a registry token) in every output; the
+ *   run's Io.addSecret. Clients opened without it refuse to take one (HttpClient.addSecret).
+ */
+export function openGitLabApi(
+  settings: Connection,
+  trace?: (line: string) => void,
+  addSecret?: (secret: string) => void,
+): GitLabApi {
+  const http = new HttpClient({
     credential: settings.credential,
     timeoutMs: settings.timeoutMs,
     retries: settings.retries,
     concurrency: settings.concurrency,
+    ...(settings.maxWaitMs === undefined ? {} : { maxWaitMs: settings.maxWaitMs }),
     ...(settings.ca ? { ca: settings.ca } : {}),
     proxy: settings.proxy,
     userAgent: `registry-cleaner/${VERSION}`,
     ...(trace ? { trace } : {}),
+    ...(addSecret ? { addSecret } : {}),
   });
   return new GitLabApi(http, settings.restUrl, settings.graphqlUrl, settings.credential);
 }

@@ -1,12 +1,14 @@
-// Turns GitLab's refusals and failures into the program's errors, each one line that says what to do.
-// Error bodies per ../shared/gitlab-api.md §1.2 and §1.4.
+// What GitLab's refusals and failures mean, as Failures (src/failure.ts): the data the caller's
+// error carries. Error bodies: {"message": …} (Grape), {"error": …, "error_description": …}
+// (Doorkeeper), {"errors": [{"message": …}]} (GraphQL).
 
-import { AuthError, GitLabResponseError, GitLabUnavailableError } from '../errors.ts';
+import { errorFromFailure, type RegistryCleanerError } from '../errors.ts';
+import type { Failure, TokenRef } from '../failure.ts';
 import type { Credential } from '../model.ts';
 import type { HttpResponse } from './http.ts';
 
 /** GitLab's message from an error body: {"message": …}, {"error": …, "error_description": …}, GraphQL errors. */
-export function gitlabMessage(response: HttpResponse): string {
+export function gitlabMessage(response: Pick<HttpResponse, 'json' | 'text' | 'status'>): string {
   const body = response.json as Record<string, unknown> | undefined;
   if (body && typeof body === 'object') {
     if (typeof body.error_description === 'string') return body.error_description;
@@ -23,67 +25,53 @@ export const JOB_TOKEN_OTHER_PROJECT = /different project/i;
 /** GitLab's message when a tag protection rule kept the tags: "cannot delete protected tag(s)". */
 export const PROTECTED_TAGS = /cannot delete protected tag/i;
 
-function tokenName(credential: Credential): string {
-  return credential.source.startsWith('--') ? `the ${credential.source} token` : credential.source;
+/** A credential as failures name it: never its value. */
+export function tokenRef(credential: Credential): TokenRef {
+  return { kind: credential.kind, source: credential.source };
 }
 
 /**
- * The error for a response that is not the answer asked for. Refusals stop the whole run (bad
+ * The failure for a response that is not the answer asked for. Refusals stop the whole run (bad
  * credentials, missing scope, a job token on another project, a project we cannot see), as does
  * GitLab still failing after the retries (5xx, 429); a record gone since it was listed, or any other
  * status, fails this one request. `action` says what we tried, e.g. "list the registry of project
  * acme/web-app".
  */
-export function errorFor(response: HttpResponse, credential: Credential, action: string): Error {
-  // GitLab's messages usually start with the status ("401 Unauthorized"); never say it twice.
+export function failureOf(response: HttpResponse, credential: Credential, action: string): Failure {
   const message = gitlabMessage(response);
-  const said = message.startsWith(String(response.status))
-    ? message.slice(String(response.status).length).trim()
-    : message;
-  const token = tokenName(credential);
+  const token = tokenRef(credential);
   const body = (response.json ?? {}) as Record<string, unknown>;
   switch (response.status) {
     case 401:
-      if (credential.kind === 'job') {
-        return new AuthError(
-          `GitLab rejected ${token} trying to ${action} (401 ${said}): a job token is valid only while its job runs and only for its own project's registry; use a project access token (api scope) in REGISTRY_CLEANER_TOKEN`,
-        );
-      }
-      return new AuthError(
-        `GitLab rejected ${token} trying to ${action} (401 ${said}): the token is unknown, expired or revoked; create a new one with the api scope`,
-      );
+      return { kind: 'token-rejected', action, token, message };
     case 403:
-      if (body.error === 'insufficient_scope') {
-        return new AuthError(
-          `${token} lacks the scope to ${action} (403 insufficient_scope): create the token with the api scope`,
-        );
-      }
-      if (JOB_TOKEN_OTHER_PROJECT.test(said)) {
-        return new AuthError(
-          `${token} works only on the registry of its job's own project (403) and cannot ${action}: use a project or group access token with the api scope`,
-        );
-      }
-      return new AuthError(
-        `GitLab refused to ${action} (403 ${said}): the token's user needs at least the Reporter role to list and the Developer role to delete tags`,
-      );
+      if (body.error === 'insufficient_scope') return { kind: 'insufficient-scope', action, token };
+      if (JOB_TOKEN_OTHER_PROJECT.test(message)) return { kind: 'job-token-other-project', action, token };
+      return { kind: 'forbidden', action, message };
     case 404:
       // "404 Not found" is a record (a repository deleted since it was listed): that one read
       // fails. A project or group GitLab does not show is invisible to the token (or mistyped).
-      if (body.message === '404 Not found') {
-        return new GitLabResponseError(`cannot ${action}: GitLab no longer has it (404 Not found)`, 404);
-      }
-      return new AuthError(
-        `GitLab cannot find what we need to ${action} (404 ${said}): check ${/group/i.test(said) ? '--group' : '--project'} and that the token's user is a member`,
-      );
+      if (body.message === '404 Not found') return { kind: 'gone', action };
+      return { kind: 'not-found', action, message };
     default:
       if (response.status >= 500 || response.status === 429) {
-        return new GitLabUnavailableError(
-          `GitLab kept failing to ${action} (HTTP ${response.status} after ${response.attempts} attempt${response.attempts === 1 ? '' : 's'}): try again later`,
-        );
+        return {
+          kind: 'kept-failing',
+          service: 'gitlab',
+          action,
+          status: response.status,
+          attempts: response.attempts,
+        };
       }
-      return new GitLabResponseError(
-        `GitLab refused to ${action} (HTTP ${response.status}: ${said})`,
-        response.status,
-      );
+      return { kind: 'refused', action, status: response.status, message };
   }
+}
+
+/** The error for a response that is not the answer asked for (see failureOf). */
+export function errorFor(
+  response: HttpResponse,
+  credential: Credential,
+  action: string,
+): RegistryCleanerError {
+  return errorFromFailure(failureOf(response, credential, action));
 }

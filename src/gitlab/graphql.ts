@@ -1,5 +1,5 @@
 // GraphQL over the same HTTP client. Only personal, project and group access tokens may use it:
-// GitLab refuses CI job tokens there (../shared/gitlab-api.md §6.1), so callers never send one.
+// GitLab refuses CI job tokens there ("CI_JOB_TOKENs are not allowed for now"), so callers never send one.
 
 import { AuthError, GitLabResponseError } from '../errors.ts';
 import type { GitLabApi } from './api.ts';
@@ -40,18 +40,18 @@ export async function graphql<T>(
   if (response.status !== 200) throw errorFor(response, api.credential, action);
   const body = response.json as { data?: T | null; errors?: GraphqlError[] } | undefined;
   if (!body || typeof body !== 'object') {
-    throw new GitLabResponseError(
-      `cannot ${action}: ${api.graphqlUrl} answered with something other than a GraphQL response; check --gitlab-url (or CI_API_GRAPHQL_URL) and proxies`,
-      response.status,
-    );
+    throw new GitLabResponseError({
+      kind: 'not-graphql',
+      action,
+      url: api.graphqlUrl,
+      status: response.status,
+    });
   }
   const errors = Array.isArray(body.errors) ? body.errors : [];
   if ((body.data === null || body.data === undefined) && errors.length > 0) {
     const message = errors[0]?.message ?? 'unknown error';
     if (RESOURCE_NOT_AVAILABLE.test(message)) {
-      throw new AuthError(
-        `GitLab's GraphQL API refused to ${action} (${message}): the token needs the api scope and at least the Developer role`,
-      );
+      throw new AuthError({ kind: 'graphql-not-allowed', action, message });
     }
     throw graphqlFailure(action, message);
   }
@@ -60,10 +60,7 @@ export async function graphql<T>(
 
 /** An error GitLab's GraphQL API reported: GitLab's own trouble, which a later run may not meet. */
 export function graphqlFailure(action: string, message: string): GitLabResponseError {
-  return new GitLabResponseError(
-    `GitLab's GraphQL API could not ${action}: ${message}; run again later, and if it persists ask the GitLab administrators`,
-    200,
-  );
+  return new GitLabResponseError({ kind: 'graphql-error', action, message });
 }
 
 export function repositoryGid(id: number): string {

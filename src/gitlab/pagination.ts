@@ -7,7 +7,7 @@ import type { GitLabApi } from './api.ts';
 import { errorFor } from './failures.ts';
 import type { HttpResponse } from './http.ts';
 
-export const MAX_OFFSET_PAGE_SIZE = 100; // Kaminari max_per_page (../shared/gitlab-api.md §1.5)
+export const MAX_OFFSET_PAGE_SIZE = 100; // Kaminari's max_per_page in GitLab (config/initializers/kaminari_config.rb)
 
 export interface PageRequest {
   label: string;
@@ -24,10 +24,7 @@ export async function* pages(api: GitLabApi, first: URL, what: PageRequest): Asy
     yield items;
     url = nextPage(api, url, response);
     if (url && seen.has(url.href)) {
-      throw new GitLabResponseError(
-        `cannot ${what.action}: GitLab's next page is one already read (a caching proxy, or a GitLab bug); run again, and if it persists bypass any caching proxy`,
-        200,
-      );
+      throw new GitLabResponseError({ kind: 'page-loop', action: what.action });
     }
   }
 }
@@ -44,11 +41,7 @@ export function nextPage(api: GitLabApi, current: URL, response: HttpResponse): 
   if (!link) return undefined;
   // A next page we cannot follow must not pass for the last one: a cut list could decide a deletion.
   const rebased = api.rebase(link);
-  if (!rebased)
-    throw new GitLabResponseError(
-      `GitLab's link to the next page cannot be followed: ${link.replace(/\?.*$/, '')}`,
-      200,
-    );
+  if (!rebased) throw new GitLabResponseError({ kind: 'unfollowable-link', link: link.replace(/\?.*$/, '') });
   return rebased;
 }
 
@@ -102,10 +95,7 @@ export async function readPage(
   });
   if (response.status !== 200) throw errorFor(response, api.credential, what.action);
   if (!Array.isArray(response.json)) {
-    throw new GitLabResponseError(
-      `cannot ${what.action}: GitLab answered with something other than a list; check --gitlab-url and proxies`,
-      200,
-    );
+    throw new GitLabResponseError({ kind: 'not-a-list', action: what.action });
   }
   return { items: response.json, response };
 }

@@ -4,13 +4,16 @@
 import { readFileSync } from 'node:fs';
 import { AuthError, UsageError } from '../errors.ts';
 import { type Connection, type Credential, type ProjectRef, type ProxySettings, refKey } from '../model.ts';
-import { parseDuration } from '../plan/duration.ts';
+import { formatDuration, parseDuration } from '../plan/duration.ts';
+import { maskUrlCredentials } from '../redact.ts';
 import type { Env, RawOptions } from './raw.ts';
 
 export type { Connection };
 
-export const DEFAULTS = { timeoutMs: 30_000, retries: 4, concurrency: 8 } as const;
+export const DEFAULTS = { timeoutMs: 30_000, retries: 4, concurrency: 8, maxWaitMs: 5 * 60_000 } as const;
 const MAX_TIMEOUT_MS = 10 * 60_000;
+/** GitLab's rate-limit windows are a minute on GitLab.com and up to an hour by default on self-managed. */
+const MAX_MAX_WAIT_MS = 24 * 3_600_000;
 
 export function resolveConnection(raw: RawOptions, env: Env, warnings: string[]): Connection {
   const { restUrl, graphqlUrl } = resolveUrls(raw, env, warnings);
@@ -19,7 +22,8 @@ export function resolveConnection(raw: RawOptions, env: Env, warnings: string[])
     restUrl,
     graphqlUrl,
     credential,
-    timeoutMs: resolveTimeout(raw),
+    timeoutMs: resolveDurationSetting(raw, 'timeout', DEFAULTS.timeoutMs, MAX_TIMEOUT_MS),
+    maxWaitMs: resolveDurationSetting(raw, 'max-wait', DEFAULTS.maxWaitMs, MAX_MAX_WAIT_MS),
     retries: integerIn(raw, 'retries', 0, 10, DEFAULTS.retries),
     concurrency: integerIn(raw, 'concurrency', 1, 64, DEFAULTS.concurrency),
     ...resolveCa(raw, env),
@@ -71,13 +75,8 @@ function parseUrl(text: string, shown: string, fix: { noScheme: string; notUrl: 
   }
 }
 
-/** The URL as messages show it: user and password masked. */
-function withoutCredentials(text: string): string {
-  return text.replace(/\/\/[^/@]*@/, '//…@');
-}
-
 function checkUrl(text: string, source: string, warnings: string[]): string {
-  const shown = `${source} ${withoutCredentials(text)}`;
+  const shown = `${source} ${maskUrlCredentials(text)}`;
   const url = parseUrl(text, shown, {
     noScheme: `write it as https://${text.replace(/^\/+/, '')}`,
     notUrl: 'write it as https://gitlab.example.com',
@@ -111,7 +110,7 @@ function checkUrl(text: string, source: string, warnings: string[]): string {
 
 /** The personal token goes to this URL too (as Bearer): the same scheme, host and port as the REST API. */
 function checkGraphqlUrl(text: string, restUrl: string): string {
-  const shown = `CI_API_GRAPHQL_URL ${withoutCredentials(text)}`;
+  const shown = `CI_API_GRAPHQL_URL ${maskUrlCredentials(text)}`;
   const url = parseUrl(text, shown, {
     noScheme: `unset it, or write it as https://${text.replace(/^\/+/, '')}`,
     notUrl: "unset it, or give GitLab's …/api/graphql URL",
@@ -176,15 +175,15 @@ export function checkJobTokenScope(credential: Credential, projects: readonly Pr
   }
 }
 
-function resolveTimeout(raw: RawOptions): number {
-  const setting = raw.string('timeout');
-  if (!setting) return DEFAULTS.timeoutMs;
-  // A bare number means seconds, as in curl's --max-time.
+/** A duration flag (--timeout, --max-wait): a bare number means seconds, as in curl's --max-time. */
+function resolveDurationSetting(raw: RawOptions, name: string, fallback: number, maxMs: number): number {
+  const setting = raw.string(name);
+  if (!setting) return fallback;
   const text = /^\d+(\.\d+)?$/.test(setting.value.trim()) ? `${setting.value.trim()}s` : setting.value;
   const parsed = parseDuration(text);
   if ('error' in parsed) throw new UsageError(`${setting.source} ${setting.value} ${parsed.error}`);
-  if (parsed.ms > MAX_TIMEOUT_MS)
-    throw new UsageError(`${setting.source} ${setting.value} is too long: at most 10m`);
+  if (parsed.ms > maxMs)
+    throw new UsageError(`${setting.source} ${setting.value} is too long: at most ${formatDuration(maxMs)}`);
   return parsed.ms;
 }
 
@@ -243,8 +242,8 @@ function resolveProxy(env: Env): ProxySettings {
 
 /** A proxy URL undici can use (it would otherwise fail on the first request, as a crash). */
 function checkProxyUrl(variable: string, text: string): string {
-  // The user-info may hold a password, and without a scheme the Redactor does not know it for one.
-  const masked = text.trim().replace(/[^/@\s]*@/, '…@');
+  // The user-info may hold a password, which the Redactor would not recognise without a scheme.
+  const masked = maskUrlCredentials(text.trim());
   const shown = `${variable} ${masked}`;
   const url = parseUrl(text.trim(), shown, {
     noScheme: `write it as http://${masked}`,

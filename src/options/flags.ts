@@ -192,6 +192,14 @@ export const FLAGS: readonly Flag[] = [
     default: '4',
   },
   {
+    name: 'max-wait',
+    group: 'Connection',
+    type: 'string',
+    commands: BOTH,
+    description: 'longest wait for a rate limit (429, Retry-After) before the run stops (30s, 5m, 1h)',
+    default: '5m',
+  },
+  {
     name: 'concurrency',
     group: 'Connection',
     type: 'number',

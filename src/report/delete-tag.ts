@@ -2,6 +2,7 @@
 // text people read in a job log.
 
 import type { ExitCode } from '../errors.ts';
+import { explain } from '../explain.ts';
 import type { Io } from '../io.ts';
 import type { DeleteTagPlan, Execution, Outcome, RequestStatistics, TagResult } from '../model.ts';
 import { ALREADY_GONE, refKey } from '../model.ts';
@@ -88,7 +89,7 @@ export function deleteTagReport(run: DeleteTagRun): DeleteTagReport {
     unmatchedRepositories: run.plan?.unmatchedGlobs ?? [],
     requests: requestCounts(run.statistics),
     warnings: options.warnings,
-    ...(run.error ? { error: run.error.message } : {}),
+    ...(run.error ? { error: explain(run.error) } : {}),
   };
 }
 

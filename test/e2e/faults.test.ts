@@ -5,8 +5,8 @@
 //   (c) every planned tag ends deleted, absent, protected or failed; failures carry a reason and
 //       exit 1; what the report calls deleted or absent is gone;
 //   (d) retries are bounded in number and time, and an unreachable GitLab ends the run in one line.
-// Runs use --timeout 1s. The CLI's backoff starts at 1 s (half of it jittered) and has no flag, so
-// a retried request costs 0.5–1 s, the next 1–2 s: scenarios are small and run concurrently.
+// Runs use --timeout 1s. The CLI's backoff after a fault starts at 250 ms (half of it jittered), four
+// times longer each time, and has no flag: scenarios are small and run concurrently.
 
 import { createServer } from 'node:net';
 import { describe, expect, test } from 'vitest';

@@ -1,6 +1,7 @@
 import nock from 'nock';
 import { describe, expect, test } from 'vitest';
 import { GitLabUnavailableError, WrongEndpointError } from '../../src/errors.ts';
+import { explain } from '../../src/explain.ts';
 import { API, JOB, makeApi, networkError, ORIGIN, PAT, useNock } from './support.ts';
 
 useNock();
@@ -56,28 +57,44 @@ describe('retries', () => {
     const response = await http.send(get('/x'));
     expect(response.json).toEqual([1]);
     expect(response.attempts).toBe(4);
-    // base 1 s, doubled per attempt, equal jitter with random() = 0.5 → 3/4 of the step
-    expect(timing.sleeps).toEqual([750, 1500, 3000]);
+    // base 250 ms, four times longer per attempt, equal jitter with random() = 0.5 → 3/4 of the step
+    expect(timing.sleeps).toEqual([187.5, 750, 3000]);
     expect(http.statistics).toMatchObject({ total: 4, retries: 3 });
   });
 
-  test('Retry-After on a 429 is honoured (and pauses the next requests too)', async () => {
+  test('Retry-After on a 429 is honoured', async () => {
     nock(ORIGIN)
       .get('/gitlab/api/v4/x')
-      .reply(429, 'Retry later\n', { 'content-type': 'text/plain', 'retry-after': '7' })
+      .reply(429, 'Retry later\n', {
+        'content-type': 'text/plain',
+        'retry-after': '7',
+        'ratelimit-remaining': '0',
+      })
+      .get('/gitlab/api/v4/x')
+      .reply(200, [])
+      .get('/gitlab/api/v4/x')
+      .reply(429, 'slow down', { 'content-type': 'text/plain', 'retry-after': '3' })
       .get('/gitlab/api/v4/x')
       .reply(200, []);
     const { http, timing } = makeApi();
     await http.send(get('/x'));
+    // GitLab's throttle stopped every request at once: up to 250 ms more spread them (random() = 0.5)
     expect(timing.sleeps).toEqual([7125]);
-    expect(http.statistics.rateLimited).toBe(1);
+    // a 429 of this request's own: just what it asked for
+    await http.send(get('/x'));
+    expect(timing.sleeps).toEqual([7125, 3000]);
+    expect(http.statistics.rateLimited).toBe(2);
   });
 
   test('429s do not spend the retry budget: more of them in a row than --retries are waited out', async () => {
     const scope = nock(ORIGIN)
       .get('/gitlab/api/v4/x')
       .times(6)
-      .reply(429, 'Retry later\n', { 'content-type': 'text/plain', 'retry-after': '2' })
+      .reply(429, 'Retry later\n', {
+        'content-type': 'text/plain',
+        'retry-after': '2',
+        'ratelimit-remaining': '0',
+      })
       .get('/gitlab/api/v4/x')
       .reply(200, [7]);
     const { http, timing } = makeApi({ retries: 2 });
@@ -91,7 +108,9 @@ describe('retries', () => {
   test('a server asking for an absurd wait ends the request with a clear error', async () => {
     nock(ORIGIN).get('/gitlab/api/v4/x').reply(429, 'Retry later\n', { 'retry-after': '3600' });
     const { http } = makeApi();
-    await expect(http.send(get('/x'))).rejects.toThrow(/asked to wait 3600 s/);
+    const error = await http.send(get('/x')).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(GitLabUnavailableError);
+    expect(explain(error)).toMatch(/asked to wait 3600 s/);
   });
 
   test('a 500 is retried like a 502', async () => {
@@ -122,7 +141,7 @@ describe('retries', () => {
     const { http, timing } = makeApi({ retries: 2 });
     const error = await http.send(get('/x')).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(GitLabUnavailableError);
-    expect((error as Error).message).toMatch(
+    expect(explain(error)).toMatch(
       /cannot reach GitLab at https:\/\/gitlab\.test: ECONNRESET \(3 attempts\).*--gitlab-url/,
     );
     expect(timing.sleeps).toHaveLength(2);
@@ -151,9 +170,7 @@ describe('answers that are not the GitLab API', () => {
       .http.send(get('/x'))
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(WrongEndpointError);
-    expect((error as Error).message).toMatch(
-      /redirect to https:\/\/gitlab\.test\/users\/sign_in .*--gitlab-url/,
-    );
+    expect(explain(error)).toMatch(/redirect to https:\/\/gitlab\.test\/users\/sign_in .*--gitlab-url/);
   });
 
   test('an HTML page with 200 is a wrong URL', async () => {
@@ -191,6 +208,61 @@ describe('rate-limit pacing', () => {
     expect(timing.sleeps).toHaveLength(1);
     expect(timing.now()).toBeGreaterThanOrEqual(reset * 1000);
     expect(http.statistics.rateLimited).toBe(0);
+  });
+});
+
+describe('rate limits without headers on every answer, and long waits', () => {
+  test('GitLab before 18.6 sends RateLimit-* only with a 429: the requests after it are spaced by its RateLimit-Limit', async () => {
+    const scope = nock(ORIGIN)
+      .get('/gitlab/api/v4/x')
+      .reply(200, [])
+      .get('/gitlab/api/v4/x')
+      .reply(429, 'Retry later\n', {
+        'content-type': 'text/plain',
+        'retry-after': '2',
+        'ratelimit-limit': '600',
+        'ratelimit-remaining': '0',
+      })
+      .get('/gitlab/api/v4/x')
+      .times(3)
+      .reply(200, []);
+    const { http, timing } = makeApi({ concurrency: 1 });
+    for (let i = 0; i < 4; i++) await http.send(get('/x'));
+    // the 429's wait, then one request per 100 ms (600 a minute) and a 10 % margin
+    expect(timing.sleeps).toEqual([2125, 110, 110]);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  test('a spent window whose reset is further off than the longest wait allowed ends the run now', async () => {
+    const { http, timing } = makeApi({ concurrency: 1, maxWaitMs: 60_000 });
+    const reset = String(Math.floor(timing.now() / 1000) + 3600);
+    nock(ORIGIN)
+      .get('/gitlab/api/v4/x')
+      .reply(200, [], { 'ratelimit-remaining': '0', 'ratelimit-reset': reset });
+    await http.send(get('/x'));
+    const error = await http
+      .send({ ...get('/x'), action: 'list the tags of acme/web-app' })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(GitLabUnavailableError);
+    expect((error as GitLabUnavailableError).failure).toMatchObject({
+      kind: 'wait-too-long',
+      maxWaitMs: 60_000,
+    });
+    expect(explain(error)).toMatch(
+      /rate limit allows the next request to list the tags of acme\/web-app in 360\d s, more than --max-wait 1m/,
+    );
+    expect(timing.sleeps).toEqual([]);
+  });
+
+  test('a Retry-After within the longest wait allowed is waited out', async () => {
+    nock(ORIGIN)
+      .get('/gitlab/api/v4/x')
+      .reply(429, 'Retry later\n', { 'retry-after': '3600', 'ratelimit-remaining': '0' })
+      .get('/gitlab/api/v4/x')
+      .reply(200, [5]);
+    const { http, timing } = makeApi({ maxWaitMs: 2 * 3_600_000 });
+    expect((await http.send(get('/x'))).json).toEqual([5]);
+    expect(timing.sleeps).toEqual([3_600_125]);
   });
 });
 

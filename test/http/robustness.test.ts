@@ -6,6 +6,7 @@ import { mapConcurrent } from '../../src/concurrency.ts';
 import { GitLabResponseError } from '../../src/errors.ts';
 import { executeDeletes } from '../../src/execute/delete-tags.ts';
 import { executeRepositoryPlan } from '../../src/execute/prune-deletes.ts';
+import { explain } from '../../src/explain.ts';
 import { readAllTagsGraphql, readTagsByTime } from '../../src/gitlab/graphql-tags.ts';
 import { RegistryFeatures } from '../../src/gitlab/registry-features.ts';
 import { listProjectRepositories } from '../../src/gitlab/repositories.ts';
@@ -112,7 +113,9 @@ describe('reads that must not pass for a short list', () => {
         link: '<https://gitlab.example.com/elsewhere?page=2>; rel="next"',
       });
     const { api } = makeApi();
-    await expect(listProjectRepositories(api, { id: 42 })).rejects.toThrow(/next page cannot be followed/);
+    const error = await listProjectRepositories(api, { id: 42 }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(GitLabResponseError);
+    expect(explain(error)).toMatch(/next page cannot be followed/);
   });
 
   test('tags pushed at the same instant as the newest-first pass stopped are all read', async () => {

@@ -3,8 +3,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, expect, test } from 'vitest';
-import { GitLabUnavailableError } from '../../src/errors.ts';
-import { GitLabHttp } from '../../src/gitlab/http.ts';
+import { GitLabResponseError, GitLabUnavailableError } from '../../src/errors.ts';
+import { explain } from '../../src/explain.ts';
+import { HttpClient } from '../../src/gitlab/http.ts';
 import { PAT } from './support.ts';
 
 let server: Server | undefined;
@@ -23,8 +24,8 @@ async function serve(
   return new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v4/x`);
 }
 
-function client(timeoutMs: number, retries: number): GitLabHttp {
-  return new GitLabHttp({
+function client(timeoutMs: number, retries: number): HttpClient {
+  return new HttpClient({
     credential: PAT,
     timeoutMs,
     retries,
@@ -57,7 +58,52 @@ test('a server that resets every connection ends the run with a clear, bounded e
     .send({ method: 'GET', url, label: 'x', api: 'rest' })
     .catch((caught: unknown) => caught);
   expect(error).toBeInstanceOf(GitLabUnavailableError);
-  expect((error as Error).message).toMatch(/cannot reach GitLab .* \(4 attempts\)/);
+  expect(explain(error)).toMatch(/cannot reach GitLab .* \(4 attempts\)/);
   expect(attempts).toBe(4);
+  await http.close();
+});
+
+test('an answer larger than any of the API is cut off and fails the request, without retries', async () => {
+  let attempts = 0;
+  const url = await serve((_attempt, res) => {
+    attempts++;
+    res.setHeader('content-type', 'application/json');
+    const chunk = Buffer.alloc(1024 * 1024, 0x20);
+    let sent = 0;
+    const pump = () => {
+      while (sent < 20 && res.write(chunk)) sent++;
+      if (sent < 20) res.once('drain', pump);
+      else res.end();
+    };
+    pump();
+  });
+  const http = client(5000, 3);
+  const error = await http
+    .send({ method: 'GET', url, label: 'x', expectJson: true })
+    .catch((caught: unknown) => caught);
+  expect(error).toBeInstanceOf(GitLabResponseError);
+  expect(explain(error)).toMatch(/answered with more than 16 MB/);
+  expect(attempts).toBe(1);
+  await http.close();
+});
+
+test('a header value HTTP does not allow (a token pasted with a newline inside) is never sent', async () => {
+  let attempts = 0;
+  const url = await serve((_attempt, res) => {
+    attempts++;
+    res.end('[]');
+  });
+  const http = new HttpClient({
+    credential: { ...PAT, value: 'glpat-abc\ndef-0123456789' },
+    timeoutMs: 1000,
+    retries: 2,
+    concurrency: 1,
+    userAgent: 't',
+  });
+  const error = await http.send({ method: 'GET', url, label: 'x' }).catch((caught: unknown) => caught);
+  expect(error).toBeInstanceOf(GitLabUnavailableError);
+  expect(explain(error)).toMatch(/the private-token header holds characters HTTP does not allow/);
+  expect(explain(error)).not.toContain('glpat');
+  expect(attempts).toBe(0);
   await http.close();
 });

@@ -3,7 +3,7 @@
 import nock from 'nock';
 import { afterEach, beforeEach } from 'vitest';
 import { GitLabApi } from '../../src/gitlab/api.ts';
-import { GitLabHttp, type HttpOptions } from '../../src/gitlab/http.ts';
+import { HttpClient, type HttpOptions } from '../../src/gitlab/http.ts';
 import type { Timing } from '../../src/gitlab/pacing.ts';
 import type { Credential, ReadStrategy, Repository, RepositoryPlan } from '../../src/model.ts';
 import { readStrategy } from '../../src/plan/read-strategy.ts';
@@ -41,13 +41,13 @@ export function fakeTiming(start = 1_700_000_000_000): FakeTiming {
 
 export function makeApi(overrides: Partial<HttpOptions> = {}): {
   api: GitLabApi;
-  http: GitLabHttp;
+  http: HttpClient;
   timing: FakeTiming;
   traces: string[];
 } {
   const timing = fakeTiming();
   const traces: string[] = [];
-  const http = new GitLabHttp({
+  const http = new HttpClient({
     credential: PAT,
     timeoutMs: 2000,
     retries: 3,

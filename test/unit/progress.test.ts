@@ -5,7 +5,15 @@ import { CI_PROGRESS_INTERVAL_MS, Progress } from '../../src/report/progress.ts'
 function io(isTTY: boolean): Io & { written: string[] } {
   const written: string[] = [];
   const stream = { write: (text: string) => void written.push(text), isTTY };
-  return { env: {}, stdout: stream, stderr: stream, now: () => new Date(), redact: (text) => text, written };
+  return {
+    env: {},
+    stdout: stream,
+    stderr: stream,
+    now: () => new Date(),
+    redact: (text) => text,
+    addSecret: () => {},
+    written,
+  };
 }
 
 beforeEach(() => {
