@@ -36,6 +36,8 @@ LABEL org.opencontainers.image.title="registry-cleaner" \
 COPY --from=build --chmod=0755 /src/dist/registry-cleaner.mjs /usr/local/bin/registry-cleaner
 USER node
 WORKDIR /home/node
+# A small young generation keeps large sweeps' memory down (README, Performance).
+ENV NODE_OPTIONS="--max-semi-space-size=4"
 # GitLab Runner runs job scripts through the image's shell: no entrypoint may stand in the way.
 ENTRYPOINT []
 CMD ["registry-cleaner", "--help"]
