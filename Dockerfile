@@ -60,6 +60,8 @@ LABEL org.opencontainers.image.title="registry-cleaner" \
       org.opencontainers.image.base.name="${NODE_IMAGE}"
 USER node
 WORKDIR /home/node
+# A small young generation keeps large sweeps' memory down (README, Performance).
+ENV NODE_OPTIONS="--max-semi-space-size=4"
 # `docker run IMAGE prune …` runs registry-cleaner; GitLab Runner starts the container with the
 # image's entrypoint and its shell detection (sh -c …) as arguments, which run as given.
 ENTRYPOINT ["/usr/local/bin/registry-cleaner-entrypoint"]

@@ -13,7 +13,7 @@ import { relative } from 'node:path';
 import { type BenchOptions, describeConditions, parseBenchOptions, USAGE } from './bench/bench-options.ts';
 import * as tables from './bench/bench-tables.ts';
 import { RULE, runCase, SCENARIO } from './bench/cases.ts';
-import { pinBundle } from './bench/child.ts';
+import { IMAGE_NODE_OPTIONS, pinBundle } from './bench/child.ts';
 import type { NaiveFigures } from './bench/naive-case.ts';
 import type { PruneFigures } from './bench/prune-case.ts';
 import { type BenchFigures, checkTargets } from './bench/targets.ts';
@@ -52,7 +52,8 @@ out(
   `Node ${machine.node}, ${machine.cpus} CPUs (${machine.cpuModel}), load average ${machine.loadAverage.join(' ')}, ${machine.date}`,
 );
 out(
-  `Bundle: dist/registry-cleaner.mjs, ${bundle.bytes} bytes, sha256 ${bundle.sha256.slice(0, 16)}… (a pinned copy runs)`,
+  `Bundle: dist/registry-cleaner.mjs, ${bundle.bytes} bytes, sha256 ${bundle.sha256.slice(0, 16)}… (a pinned copy runs)` +
+    `, with the image's NODE_OPTIONS=${IMAGE_NODE_OPTIONS || '(none)'}`,
 );
 out(`Sandbox: 127.0.0.1, ${conditions}.`);
 out(

@@ -1,6 +1,7 @@
-// Runs a Node script as a child process with exactly the environment given (PATH plus the caller's
-// variables, never the ambient CI_* or proxy settings), asynchronously: the sandbox serves from
-// this process's event loop, so a synchronous spawn would deadlock.
+// Runs a Node script as a child process with exactly the environment given (PATH, the image's
+// NODE_OPTIONS and the caller's variables, never the ambient CI_* or proxy settings),
+// asynchronously: the sandbox serves from this process's event loop, so a synchronous spawn would
+// deadlock.
 
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -10,6 +11,14 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const BUNDLE = fileURLToPath(new URL('../../dist/registry-cleaner.mjs', import.meta.url));
+/**
+ * NODE_OPTIONS as the image sets it (its Dockerfile's ENV line): every child runs with it, so the
+ * figures are those of the image. Empty when the Dockerfile sets none.
+ */
+export const IMAGE_NODE_OPTIONS =
+  /^ENV NODE_OPTIONS="?([^"\n]*)"?$/m.exec(
+    readFileSync(new URL('../../Dockerfile', import.meta.url), 'utf8'),
+  )?.[1] ?? '';
 let bundlePath = BUNDLE;
 const RSS_PROBE = pathToFileURL(fileURLToPath(new URL('./rss-probe.mjs', import.meta.url))).href;
 
@@ -39,7 +48,11 @@ export async function runNode(
   const preload = options.measureRss ? ['--import', RSS_PROBE] : [];
   const started = performance.now();
   const child = spawn(process.execPath, [...preload, script, ...args], {
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      ...(IMAGE_NODE_OPTIONS ? { NODE_OPTIONS: IMAGE_NODE_OPTIONS } : {}),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe', options.measureRss ? 'pipe' : 'ignore'],
   });
   const [, out, err, side] = child.stdio as (NodeJS.ReadableStream | null)[];

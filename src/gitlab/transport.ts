@@ -22,7 +22,7 @@ export interface TransportOptions {
   proxy?: ProxySettings;
 }
 
-/** The largest answer read: a 1,000-tag page is ~200 KB; anything near this is not GitLab's API. */
+/** The largest answer read: many times GitLab's largest page (1,000 tags); anything near it is not the API. */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 /** What RFC 9110 allows in a field value (visible ASCII, obs-text, spaces and tabs). */
