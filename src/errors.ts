@@ -105,6 +105,11 @@ const CLASS_OF: Record<FailureKind, 'unavailable' | 'wrong-endpoint' | 'auth' | 
   'graphql-not-allowed': 'auth',
   'graphql-error': 'response',
   refused: 'response',
+  malformed: 'response',
+  'list-cut-short': 'response',
+  'listed-empty': 'response',
+  'absence-unconfirmed': 'response',
+  'anonymous-view': 'auth',
 };
 
 /** The error for a failure, of the class that gives its exit code and whether it stops the run. */

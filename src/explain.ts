@@ -95,6 +95,16 @@ export function explainFailure(failure: Failure): string {
       return `GitLab's GraphQL API could not ${failure.action}: ${failure.message}; run again later, and if it persists ask the GitLab administrators`;
     case 'refused':
       return `GitLab refused to ${failure.action} (HTTP ${failure.status}: ${said(failure.message, failure.status)})`;
+    case 'malformed':
+      return `cannot ${failure.action}: GitLab answered with ${failure.what}; check --gitlab-url and proxies, and if it persists ask the GitLab administrators`;
+    case 'list-cut-short':
+      return `GitLab stopped answering the request to ${failure.action} at page ${failure.page} (was it deleted meanwhile?); run again`;
+    case 'listed-empty':
+      return `GitLab listed no tags in ${failure.repository} but counts ${failure.count}: its registry did not answer (GitLab turns registry errors into empty lists), so nothing was deleted there; run again later`;
+    case 'absence-unconfirmed':
+      return `cannot tell whether ${failure.tag} is still in ${failure.repository}: GitLab lists no tags there but counts ${failure.count} (its registry did not answer); run again later`;
+    case 'anonymous-view':
+      return `cannot ${failure.action}: GitLab answered as to an anonymous user, without ${failure.missing} (a CI job token does not count there); use a personal, project or group access token (read_api scope) in REGISTRY_CLEANER_TOKEN`;
   }
 }
 

@@ -82,7 +82,18 @@ export type Failure =
   | { kind: 'graphql-not-allowed'; action: string; message: string }
   | { kind: 'graphql-error'; action: string; message: string }
   /** any other status */
-  | { kind: 'refused'; action: string; status: number; message: string };
+  | { kind: 'refused'; action: string; status: number; message: string }
+  // Answers that cannot be trusted.
+  /** an answer without what it must hold; `what` says what was wrong, e.g. "a repository without id" */
+  | { kind: 'malformed'; action: string; what: string }
+  /** a listing that stopped before its end (`page`: where) */
+  | { kind: 'list-cut-short'; action: string; page: number }
+  /** GitLab listed no tags in `repository` but counts `count`: its registry did not answer */
+  | { kind: 'listed-empty'; repository: string; count: number }
+  /** a tag's absence could not be confirmed: the listing was empty while GitLab counts `count` */
+  | { kind: 'absence-unconfirmed'; repository: string; tag: string; count: number }
+  /** GitLab answered as to an anonymous user (a job token where it does not count), without `missing` */
+  | { kind: 'anonymous-view'; action: string; missing: string };
 
 export type FailureKind = Failure['kind'];
 
@@ -106,6 +117,11 @@ export function statusOf(failure: Failure): number | undefined {
     case 'graphql-error':
     case 'graphql-not-allowed':
     case 'web-page':
+    case 'malformed':
+    case 'list-cut-short':
+    case 'listed-empty':
+    case 'absence-unconfirmed':
+    case 'anonymous-view':
       return 200;
     default:
       return undefined;

@@ -31,15 +31,10 @@ export async function readCleanupPolicy(
   if (response.status !== 200) throw errorFor(response, api.credential, action);
   const project = response.json as Record<string, unknown> | null;
   if (typeof project !== 'object' || project === null || Array.isArray(project)) {
-    throw new GitLabResponseError(
-      `cannot ${action}: GitLab answered with something else than a project`,
-      200,
-    );
+    throw new GitLabResponseError({ kind: 'malformed', action, what: 'something else than a project' });
   }
   if (!('permissions' in project)) {
-    throw new AuthError(
-      `cannot ${action}: GitLab showed the project as to an anonymous user, without its cleanup policy; use a personal, project or group access token (read_api scope) in REGISTRY_CLEANER_TOKEN`,
-    );
+    throw new AuthError({ kind: 'anonymous-view', action, missing: 'its cleanup policy' });
   }
   const policy = project.container_expiration_policy;
   if (policy === undefined || policy === null) return undefined;
@@ -49,10 +44,11 @@ export async function readCleanupPolicy(
 function toCleanupPolicy(value: unknown, action: string): GitLabCleanupPolicy {
   const raw = value as Record<string, unknown>;
   const malformed = (field: string) =>
-    new GitLabResponseError(
-      `cannot ${action}: GitLab sent container_expiration_policy.${field} as ${JSON.stringify(raw?.[field])}`,
-      200,
-    );
+    new GitLabResponseError({
+      kind: 'malformed',
+      action,
+      what: `container_expiration_policy.${field} ${JSON.stringify(raw?.[field])}`,
+    });
   if (typeof raw !== 'object' || raw === null) throw malformed('');
   if (typeof raw.enabled !== 'boolean') throw malformed('enabled');
   const nullableString = (field: string): string | null => {

@@ -60,10 +60,7 @@ async function* graphqlPages(
     if (!connection) {
       // On the first page: the repository was deleted since it was listed. Later: a list cut short.
       if (page === 1) return;
-      throw new GitLabResponseError(
-        `GitLab's GraphQL API stopped listing the tags of ${repository.path} at page ${page} (was the repository deleted meanwhile?); run again`,
-        200,
-      );
+      throw new GitLabResponseError({ kind: 'list-cut-short', action, page });
     }
     const more = connection.pageInfo.hasNextPage && Boolean(connection.pageInfo.endCursor);
     yield { nodes: connection.nodes, more };

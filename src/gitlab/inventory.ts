@@ -53,10 +53,7 @@ export class InventoryReader {
   private async confirmEmpty(repository: Repository): Promise<void> {
     const count = await countTags(this.api, repository);
     if (count > 0) {
-      throw new GitLabResponseError(
-        `GitLab listed no tags in ${repository.path} but counts ${count}: its registry did not answer (GitLab turns registry errors into empty lists), so nothing was deleted there; run again later`,
-        200,
-      );
+      throw new GitLabResponseError({ kind: 'listed-empty', repository: repository.path, count });
     }
   }
 }

@@ -26,7 +26,11 @@ export async function listProjectRepositories(api: GitLabApi, project: ProjectRe
 export function toRepository(item: unknown): Repository {
   const raw = item as Record<string, unknown>;
   if (typeof raw?.id !== 'number' || typeof raw.path !== 'string' || typeof raw.project_id !== 'number') {
-    throw new GitLabResponseError('GitLab listed a container repository without id, path or project_id', 200);
+    throw new GitLabResponseError({
+      kind: 'malformed',
+      action: 'list container repositories',
+      what: 'a repository without id, path or project_id',
+    });
   }
   const createdAt = parseTime(raw.created_at);
   return {

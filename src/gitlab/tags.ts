@@ -130,10 +130,7 @@ export async function isTagListed(api: GitLabApi, repository: Repository, tag: s
   if (!listedAny) {
     const count = await countTags(api, repository);
     if (count > 0) {
-      throw new GitLabResponseError(
-        `cannot tell whether ${tag} is still in ${repository.path}: GitLab lists no tags there but counts ${count} (its registry did not answer); run again later`,
-        200,
-      );
+      throw new GitLabResponseError({ kind: 'absence-unconfirmed', repository: repository.path, tag, count });
     }
   }
   return false;

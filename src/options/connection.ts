@@ -78,7 +78,7 @@ function parseUrl(text: string, shown: string, fix: { noScheme: string; notUrl: 
 function checkUrl(text: string, source: string, warnings: string[]): string {
   const shown = `${source} ${maskUrlCredentials(text)}`;
   const url = parseUrl(text, shown, {
-    noScheme: `write it as https://${text.replace(/^\/+/, '')}`,
+    noScheme: `write it as https://${maskUrlCredentials(text).replace(/^\/+/, '')}`,
     notUrl: 'write it as https://gitlab.example.com',
   });
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {

@@ -3,6 +3,7 @@
 import nock from 'nock';
 import { describe, expect, test } from 'vitest';
 import { AuthError, GitLabResponseError } from '../../src/errors.ts';
+import { explain } from '../../src/explain.ts';
 import { readCleanupPolicy } from '../../src/gitlab/cleanup-policy.ts';
 import { ProjectFactsReader } from '../../src/gitlab/project-facts.ts';
 import { makeApi, ORIGIN, PAT, useNock } from './support.ts';
@@ -75,8 +76,8 @@ describe('readCleanupPolicy', () => {
     const { api } = makeApi();
     const error = await readCleanupPolicy(api, 42).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AuthError);
-    expect((error as Error).message).toMatch(
-      /^cannot read the cleanup policy of project 42: GitLab showed the project as to an anonymous user/,
+    expect(explain(error)).toMatch(
+      /^cannot read the cleanup policy of project 42: GitLab answered as to an anonymous user, without its cleanup policy/,
     );
     expect(scope.isDone()).toBe(true);
   });
@@ -86,8 +87,8 @@ describe('readCleanupPolicy', () => {
     const { api } = makeApi();
     const error = await readCleanupPolicy(api, 42).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(GitLabResponseError);
-    expect((error as Error).message).toBe(
-      'cannot read the cleanup policy of project 42: GitLab sent container_expiration_policy.keep_n as "5"',
+    expect(explain(error)).toMatch(
+      /^cannot read the cleanup policy of project 42: GitLab answered with container_expiration_policy.keep_n "5"/,
     );
     expect(scope.isDone()).toBe(true);
   });

@@ -3,6 +3,7 @@
 
 import nock from 'nock';
 import { describe, expect, test } from 'vitest';
+import { explain } from '../../src/explain.ts';
 import { InventoryReader } from '../../src/gitlab/inventory.ts';
 import { readStrategy } from '../../src/plan/read-strategy.ts';
 import { JOB, makeApi, nockSchema, ORIGIN, repository, useNock } from './support.ts';
@@ -99,9 +100,10 @@ describe('an empty list is counted again', () => {
       .post(GRAPHQL, (body: { query?: string }) => body.query?.includes('tagsCount') === true)
       .reply(200, { data: { containerRepository: { tagsCount: 3 } } });
     const { api } = makeApi();
-    await expect(new InventoryReader(api, 2).read(repository(), everything)).rejects.toThrow(
-      /listed no tags in acme\/web-app but counts 3/,
-    );
+    const error = await new InventoryReader(api, 2)
+      .read(repository(), everything)
+      .catch((caught: unknown) => caught);
+    expect(explain(error)).toMatch(/listed no tags in acme\/web-app but counts 3/);
   });
 
   test('GraphQL: no tags listed and none counted → empty', async () => {
@@ -124,6 +126,9 @@ describe('an empty list is counted again', () => {
       .query({ tags_count: 'true', per_page: 100 })
       .reply(200, [{ id: 11, name: '', path: 'acme/web-app', project_id: 42, tags_count: 2 }]);
     const { api } = makeApi({ credential: JOB });
-    await expect(new InventoryReader(api, 2).read(repository(), everything)).rejects.toThrow(/counts 2/);
+    const error = await new InventoryReader(api, 2)
+      .read(repository(), everything)
+      .catch((caught: unknown) => caught);
+    expect(explain(error)).toMatch(/counts 2/);
   });
 });

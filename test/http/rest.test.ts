@@ -230,7 +230,8 @@ describe('isTagListed', () => {
       .post('/gitlab/api/graphql', (body: { query?: string }) => body.query?.includes('tagsCount') === true)
       .reply(200, { data: { containerRepository: { tagsCount: 4 } } });
     const { api } = makeApi();
-    await expect(isTagListed(api, repository(), 'feature-x')).rejects.toThrow(
+    const error = await isTagListed(api, repository(), 'feature-x').catch((caught: unknown) => caught);
+    expect(explain(error)).toMatch(
       /cannot tell whether feature-x is still in acme\/web-app: GitLab lists no tags there but counts 4/,
     );
   });

@@ -181,6 +181,27 @@ const CASES: [Failure, abstract new (...args: never[]) => Error, RegExp][] = [
     GitLabResponseError,
     /\(HTTP 409: Conflict\)$/,
   ],
+  [
+    { kind: 'malformed', action, what: 'a repository without id, path or project_id' },
+    GitLabResponseError,
+    /answered with a repository without id, path or project_id; check --gitlab-url/,
+  ],
+  [{ kind: 'list-cut-short', action, page: 3 }, GitLabResponseError, /at page 3 .*; run again$/],
+  [
+    { kind: 'listed-empty', repository: 'acme/web-app', count: 4 },
+    GitLabResponseError,
+    /^GitLab listed no tags in acme\/web-app but counts 4: its registry did not answer/,
+  ],
+  [
+    { kind: 'absence-unconfirmed', repository: 'acme/web-app', tag: 'main', count: 4 },
+    GitLabResponseError,
+    /^cannot tell whether main is still in acme\/web-app: GitLab lists no tags there but counts 4/,
+  ],
+  [
+    { kind: 'anonymous-view', action, missing: 'its cleanup policy' },
+    AuthError,
+    /answered as to an anonymous user, without its cleanup policy .* REGISTRY_CLEANER_TOKEN$/,
+  ],
 ];
 
 describe('every failure has its error class and its line', () => {
