@@ -81,6 +81,11 @@ if (figures.regex)
     `User regexes (re2js, in this process): ${figures.regex.names.toLocaleString('en-US')} tag names, ${figures.regex.adversarialNames.toLocaleString('en-US')} adversarial`,
     tables.regexTable(figures.regex),
   );
+if (figures.profiles)
+  section(
+    'GitLab profiles (personal token, 1,000 tags each; times not accepted by default are accepted in a second run)',
+    tables.profilesTable(figures.profiles),
+  );
 const prune = Object.values(figures.prune);
 const naive = Object.values(figures.naive);
 const sweeps = [...prune, ...naive];

@@ -4,6 +4,7 @@ import type { BundleFigures, StartTimes } from './bundle-case.ts';
 import type { FaultCostFigures } from './fault-cost-case.ts';
 import type { SweepFigures } from './figures.ts';
 import type { NaiveFigures } from './naive-case.ts';
+import type { ProfileFigures } from './profile-case.ts';
 import type { PruneFigures } from './prune-case.ts';
 import type { RegexFigures } from './regex-case.ts';
 import type { StopJobFigures } from './stop-job-case.ts';
@@ -202,4 +203,19 @@ export function faultCostTable(costs: readonly FaultCostFigures[]): string {
     ['case', 'run', 'wall s', 'vs fault-free', 'requests', 'retries', '429s', 'exit', 'matches oracle'],
     rows,
   )}\n${injected.join('\n')}`;
+}
+
+export function profilesTable(rows: readonly ProfileFigures[]): string {
+  return formatTable(
+    ['profile', 'times', 'first run', 'exit', 'requests', 'wall s', 'as the oracle'],
+    rows.map((row) => [
+      row.profile,
+      row.ageSource,
+      row.firstExit === 0 ? 'swept' : `refused (exit ${row.firstExit})`,
+      row.exitCode,
+      row.requests,
+      fixed(row.wallSeconds, 2),
+      yesNo(row.matchesOracle),
+    ]),
+  );
 }

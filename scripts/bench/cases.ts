@@ -4,6 +4,7 @@ import type { RetentionRule } from '../../test/scenarios/oracle.ts';
 import { runBundleCase } from './bundle-case.ts';
 import { runFaultCostCase } from './fault-cost-case.ts';
 import { runNaiveCase } from './naive-case.ts';
+import { runProfileCases } from './profile-case.ts';
 import { runPruneCase, type TokenKind } from './prune-case.ts';
 import { runRegexCase } from './regex-case.ts';
 import { runStopJobCase } from './stop-job-case.ts';
@@ -34,11 +35,21 @@ export const ALL_CASES = [
   'stop-job',
   'bundle',
   'regex',
+  'profiles',
   ...Object.keys(PRUNE_CASES),
   ...Object.keys(NAIVE_CASES),
   ...Object.keys(FAULT_COST_CASES),
 ];
-export const QUICK_CASES = ['stop-job', 'bundle', 'regex', 'pat-1k', 'pat-10k', 'job-1k', 'naive-1k'];
+export const QUICK_CASES = [
+  'stop-job',
+  'bundle',
+  'regex',
+  'profiles',
+  'pat-1k',
+  'pat-10k',
+  'job-1k',
+  'naive-1k',
+];
 export const DEFAULT_CASES = ALL_CASES.filter((name) => name !== 'job-100k');
 
 /** Runs one case and files its figures under its name. */
@@ -54,6 +65,7 @@ export async function runCase(
   if (name === 'stop-job') figures.stopJob = await runStopJobCase(conditions);
   else if (name === 'bundle') figures.bundle = await runBundleCase(COLD_START_RUNS);
   else if (name === 'regex') figures.regex = runRegexCase();
+  else if (name === 'profiles') figures.profiles = await runProfileCases(shape(1_000), RULE, conditions);
   else if (prune)
     figures.prune[name] = await runPruneCase(name, prune.token, shape(prune.tags), RULE, conditions);
   else if (naive) figures.naive[name] = await runNaiveCase(name, shape(naive), RULE, conditions);

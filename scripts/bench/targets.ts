@@ -4,6 +4,7 @@
 import { type BundleFigures, COLD_START_OVER_BARE_NODE_MS } from './bundle-case.ts';
 import type { FaultCostFigures } from './fault-cost-case.ts';
 import type { NaiveFigures } from './naive-case.ts';
+import type { ProfileFigures } from './profile-case.ts';
 import type { PruneFigures } from './prune-case.ts';
 import type { RegexFigures } from './regex-case.ts';
 import type { StopJobFigures } from './stop-job-case.ts';
@@ -12,6 +13,7 @@ export interface BenchFigures {
   stopJob?: StopJobFigures;
   bundle?: BundleFigures;
   regex?: RegexFigures;
+  profiles?: ProfileFigures[];
   prune: Record<string, PruneFigures>;
   naive: Record<string, NaiveFigures>;
   faultCost: Record<string, FaultCostFigures>;

@@ -37,6 +37,7 @@ export async function startWorld(
   shape: WorldShape,
   conditions: ServerConditions,
   interceptor?: Interceptor,
+  profile: Pick<SandboxOptions, 'gitlab' | 'registry'> = {},
 ): Promise<BenchWorld> {
   const state = new SandboxState();
   const world = seedRetentionWorld(state, { projects: 1, ...shape });
@@ -46,6 +47,7 @@ export async function startWorld(
     latencyMs: conditions.latencyMs,
     maxConcurrency: conditions.maxConcurrency,
     ...(conditions.rateLimit ? { rateLimit: conditions.rateLimit } : {}),
+    ...profile,
   };
   const sandbox = await startSandbox(options);
   if (interceptor) sandbox.intercept(interceptor);
