@@ -73,6 +73,9 @@ describe('environments (lib/api/environments.rb)', () => {
     };
     expect(shown.last_deployment).toMatchObject({ ref: 'v1.1.0', sha: 'b'.repeat(40), status: 'success' });
     expect(shown.last_deployment.deployable?.tag).toBe(true);
+    // lib/api/environments.rb presents it `except: [:project, { last_deployment: [:environment] }]`
+    expect(shown).not.toHaveProperty('project');
+    expect(shown.last_deployment).not.toHaveProperty('environment');
     const viaApi = (await (
       await fetch(`${base}/environments/${review.id}`, withToken(team.tokens.reporter))
     ).json()) as {
@@ -135,6 +138,15 @@ describe('deployments (lib/api/deployments.rb, DeploymentsFinder)', () => {
     const [newest] = (await response.json()) as Record<string, unknown>[];
     expect(newest).toMatchObject({ ref: 'v1.1.0', status: 'success', environment: { name: 'production' } });
     expect(newest).not.toHaveProperty('finished_at');
+    // Deployment.finished_after is `finished_at >= ?`: a deployment that finished at that instant is in
+    const exactly = at(60).toISOString();
+    const from = (await (
+      await fetch(
+        `${base}/deployments?environment=production&status=success&order_by=finished_at&sort=desc&finished_after=${exactly}`,
+        withToken(team.tokens.reporter),
+      )
+    ).json()) as { ref: string }[];
+    expect(from.map((deployment) => deployment.ref)).toEqual(['v1.1.0']);
     const byId = (await (
       await fetch(`${base}/deployments?environment=production`, withToken(team.tokens.reporter))
     ).json()) as {
