@@ -14,6 +14,7 @@ import type { Repository } from '../model.ts';
 import type { Policy } from '../options/policy.ts';
 import type { PruneOptions } from '../options/prune.ts';
 import { branchContext } from '../plan/branches.ts';
+import { deployedTags } from '../plan/deployed.ts';
 import { readStrategy } from '../plan/read-strategy.ts';
 import { planRepository } from '../plan/retention.ts';
 import { factsNeeded, type ProjectFacts } from '../plan/rules.ts';
@@ -169,8 +170,17 @@ async function readPlanExecute(sweep: Sweep, repository: Repository): Promise<Re
 }
 
 async function projectFacts(sweep: Sweep, projectId: number): Promise<ProjectFacts> {
-  const needed = factsNeeded(sweep.policy.rules);
-  if (!needed.branches) return {};
-  const live = await sweep.facts.liveBranches(projectId);
-  return { branches: branchContext(live.names, live.defaultBranch) };
+  const { rules } = sweep.policy;
+  const needed = factsNeeded(rules);
+  const facts: ProjectFacts = {};
+  if (needed.branches) {
+    const live = await sweep.facts.liveBranches(projectId);
+    facts.branches = branchContext(live.names, live.defaultBranch);
+  }
+  if (needed.deployments && rules.deployments) {
+    const { templates, keepDeployments } = rules.deployments;
+    const environments = await sweep.facts.environmentDeployments(projectId, keepDeployments);
+    facts.deployed = deployedTags(environments, templates, { keepDeployments });
+  }
+  return facts;
 }

@@ -2,6 +2,8 @@
 // environment mapping. No defaults live in yargs; options/ applies them, so that an explicit flag,
 // an environment variable and a default can be told apart.
 
+import { DEPLOYMENT_FLAGS } from './deployment-flags.ts';
+
 export type FlagType = 'string' | 'boolean' | 'number' | 'strings';
 export type CommandName = 'delete-tag' | 'prune';
 
@@ -135,6 +137,7 @@ export const FLAGS: readonly Flag[] = [
       "let age rules act on tag times that are not last pushes: first-push (created_at on GitLab's registry), build-time (legacy registries) (repeatable)",
     default: 'last pushes only',
   },
+  ...DEPLOYMENT_FLAGS,
   {
     name: 'config',
     group: 'Where',

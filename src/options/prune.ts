@@ -29,6 +29,9 @@ const POLICY_FLAGS = [
   'older-than',
   'stale-branches',
   'accept-ages',
+  'keep-deployments',
+  'deployed-tag',
+  'allow-deleting-deployed-images',
 ];
 
 const fail = (message: string): never => {
@@ -80,7 +83,11 @@ async function resolvePolicies(raw: RawOptions, env: Env, warnings: string[]): P
     keep: raw.strings('keep')?.value ?? [],
     staleBranches: raw.flag('stale-branches'),
     ...(raw.has('accept-ages') ? { acceptAges: raw.strings('accept-ages')?.value ?? [] } : {}),
+    ...(raw.has('deployed-tag') ? { deployedTags: raw.strings('deployed-tag')?.value ?? [] } : {}),
+    allowDeletingDeployedImages: raw.flag('allow-deleting-deployed-images'),
   };
+  const keepDeployments = raw.number('keep-deployments');
+  if (keepDeployments) input.keepDeployments = keepDeployments.value;
   const match = raw.string('match');
   if (match) input.match = match.value;
   const keepLatest = raw.number('keep-latest');

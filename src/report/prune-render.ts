@@ -68,6 +68,8 @@ export function renderRepository(
     if (tag.outcome && (tag.outcome === 'protected' || isProblem(tag.outcome, IN_A_SWEEP))) return true;
     if (quiet) return false;
     if (dryRun && tag.action === 'delete') return true;
+    // Few, and the reason people trust the sweep: what an environment runs is always shown.
+    if (tag.rule === 'deployed') return true;
     return verbose;
   });
   if (shown.length === 0) return lines;
