@@ -100,6 +100,17 @@ describe('environments (lib/api/environments.rb)', () => {
     });
   });
 
+  it('refuses everyone, admins included, when the project turns its Environments feature off', async () => {
+    const { team, sandbox, base, job } = await start();
+    sandbox.state.disableEnvironments(team.project);
+    for (const path of ['environments', 'environments/1', 'deployments']) {
+      expect((await fetch(`${base}/${path}`, withToken(team.tokens.reporter))).status, path).toBe(403);
+      expect((await fetch(`${base}/${path}`, { headers: { 'JOB-TOKEN': job } })).status, path).toBe(403);
+    }
+    expect((await fetch(`${base}/environments`, withToken(team.tokens.admin))).status).toBe(403);
+    expect((await fetch(`${base}/registry/repositories`, withToken(team.tokens.reporter))).status).toBe(200);
+  });
+
   it('answers 404 to a job token on another project before 17.4', async () => {
     const { team, sandbox, job } = await start({ gitlab: '17.3' });
     const other = await fetch(`${sandbox.apiUrl}/projects/${team.otherProject.id}/environments`, {
