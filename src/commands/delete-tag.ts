@@ -31,10 +31,10 @@ export async function runDeleteTag(options: DeleteTagOptions, io: Io): Promise<E
   let execution: Execution | undefined;
   let error: Error | undefined;
   try {
-    const [repositories, deployed] = await Promise.all([
-      listProjectRepositories(api, options.project),
-      deployedElsewhere(api, options),
-    ]);
+    const repositories = await listProjectRepositories(api, options.project);
+    plan = planDeleteTag(repositories, options.repositories, options.tags);
+    // Only a stop job with something to delete asks what the other environments run.
+    const deployed = plan.targets.length > 0 ? await deployedElsewhere(api, options) : new Map();
     plan = planDeleteTag(repositories, options.repositories, options.tags, [], deployed);
     if (options.dryRun) {
       const absent = await unlistedTargets(api, plan.targets, concurrency);

@@ -28,8 +28,12 @@ export const DEPLOYMENT_FLAGS: readonly Flag[] = [
     group: 'Retention rules',
     type: 'boolean',
     commands: ['delete-tag', 'prune'],
-    description:
-      "turn off the protection of the images environments run (prune: every environment's last deployments; delete-tag: other available environments')",
-    byCommand: { 'delete-tag': { group: 'What to delete' } },
+    description: 'let the age and count rules delete the images environments run (see README)',
+    byCommand: {
+      'delete-tag': {
+        group: 'What to delete',
+        description: "delete the tags even where another available environment's last deployment runs them",
+      },
+    },
   },
 ];
