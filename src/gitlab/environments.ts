@@ -2,16 +2,26 @@
 // All of it is open to a CI job token on its own project (lib/api/environments.rb and
 // lib/api/deployments.rb: job_token_allowed, since GitLab 16.2) and needs the Reporter role.
 //
-// Cost: the environment lists (one request per state and 100 environments), then, when more than
-// one environment is wanted, one page of the project's newest successful deployments, which often
-// holds every environment's latest ones; then one request per environment the page did not settle.
+// Cost: the environment lists (one request per state and 100 environments); then, when more than
+// one environment is wanted, the project's newest successful deployments, a page of 100 at a time
+// while fewer pages remain than environments are unsettled; then one request per environment
+// still unsettled. Never more than one request per environment besides the list pages.
 
 import { mapConcurrent } from '../concurrency.ts';
 import { GitLabResponseError } from '../errors.ts';
 import type { DeploymentRecord, EnvironmentDeployments } from '../model.ts';
 import type { GitLabApi } from './api.ts';
-import { errorFor, gitlabMessage } from './failures.ts';
-import type { HttpResponse } from './http.ts';
+import { scanNewestDeployments } from './deployment-scan.ts';
+import {
+  deploymentRecord,
+  environmentOf,
+  type ListedEnvironment,
+  NEWEST_FINISHED,
+  readList,
+  send,
+  unknownDeployments,
+  unusable,
+} from './environment-reads.ts';
 import { MAX_OFFSET_PAGE_SIZE, nextPage } from './pagination.ts';
 
 /** The states in which an environment may still serve an image ('stopping': its stop job has not finished). */
@@ -25,26 +35,10 @@ export interface DeploymentsWanted {
   except?: string;
 }
 
-/**
- * DeploymentsFinder orders by finished_at only together with a finished_at filter, and allows that
- * filter only with status=success (else 400). A filter from the epoch keeps every deployment and
- * gives the order Environment#last_deployment uses (success, finished_at descending).
- */
-const NEWEST_FINISHED = {
-  status: 'success',
-  order_by: 'finished_at',
-  sort: 'desc',
-  finished_after: '1970-01-01T00:00:00Z',
-} as const;
-/** Environments whose deployments are read at once, after the shared page. */
+/** Environments whose deployments are read at once, after the shared pages. */
 const ENVIRONMENTS_AT_ONCE = 8;
-
-interface ListedEnvironment {
-  id: number;
-  name: string;
-  slug: string;
-  state: string;
-}
+/** Reads of an environment list that changed while it was read, before giving up. */
+const LIST_ATTEMPTS = 3;
 
 /** The project's environments in the wanted states, each with its newest successful deployments. */
 export async function readEnvironmentDeployments(
@@ -55,22 +49,8 @@ export async function readEnvironmentDeployments(
   const lists = await Promise.all(wanted.states.map((state) => listEnvironments(api, project, state)));
   const environments = lists.flat().filter((environment) => environment.name !== wanted.except);
   const found = new Map<string, DeploymentRecord[]>(environments.map((e) => [e.name, []]));
-  let settled = false;
-  if (environments.length > 1) {
-    // The newest deployments of the whole project: a prefix of every environment's own order.
-    const url = api.url(['projects', project, 'deployments'], {
-      ...NEWEST_FINISHED,
-      per_page: MAX_OFFSET_PAGE_SIZE,
-    });
-    const { items, response } = await readList(api, url, 'listDeployments', project, 'list its deployments');
-    for (const item of items) {
-      const name = (item as { environment?: { name?: unknown } }).environment?.name;
-      const records = typeof name === 'string' ? found.get(name) : undefined;
-      if (records && records.length < wanted.perEnvironment) records.push(deploymentRecord(item, project));
-    }
-    // The last page holds every successful deployment there is.
-    settled = nextPage(api, url, response) === undefined;
-  }
+  const settled =
+    environments.length > 1 && (await scanNewestDeployments(api, project, found, wanted.perEnvironment));
   const unsettled = settled
     ? []
     : environments.filter((e) => (found.get(e.name)?.length ?? 0) < wanted.perEnvironment);
@@ -85,22 +65,35 @@ export async function readEnvironmentDeployments(
   }));
 }
 
+/**
+ * Every environment in `state`, by id. An environment that stops or starts between two pages moves
+ * the offsets, and one could be skipped unseen: a list whose total changed is read again.
+ */
 async function listEnvironments(
   api: GitLabApi,
   project: number | string,
   state: LiveState,
 ): Promise<ListedEnvironment[]> {
-  const environments: ListedEnvironment[] = [];
-  let url: URL | undefined = api.url(['projects', project, 'environments'], {
-    states: state,
-    per_page: MAX_OFFSET_PAGE_SIZE,
-  });
-  while (url) {
-    const page = await readList(api, url, 'listEnvironments', project, `list its ${state} environments`);
-    for (const item of page.items) environments.push(environmentOf(item, project));
-    url = nextPage(api, url, page.response);
+  const action = `list its ${state} environments`;
+  for (let attempt = 1; attempt <= LIST_ATTEMPTS; attempt++) {
+    const environments: ListedEnvironment[] = [];
+    const totals = new Set<string | undefined>();
+    let url: URL | undefined = api.url(['projects', project, 'environments'], {
+      states: state,
+      per_page: MAX_OFFSET_PAGE_SIZE,
+    });
+    while (url) {
+      const page = await readList(api, url, 'listEnvironments', project, action);
+      totals.add(page.response.headers['x-total']);
+      for (const item of page.items) environments.push(environmentOf(item, project));
+      url = nextPage(api, url, page.response);
+    }
+    if (totals.size === 1) return environments;
   }
-  return environments;
+  throw new GitLabResponseError(
+    `${unknownDeployments(project)}: its ${state} environments kept changing while they were read; run again`,
+    200,
+  );
 }
 
 /** One environment's newest successful deployments: its last_deployment, or a page of the list. */
@@ -131,81 +124,4 @@ async function newestDeployments(
     `list the deployments of its environment ${environment.name}`,
   );
   return items.slice(0, count).map((item) => deploymentRecord(item, project));
-}
-
-async function readList(
-  api: GitLabApi,
-  url: URL,
-  label: string,
-  project: number | string,
-  action: string,
-): Promise<{ items: unknown[]; response: HttpResponse }> {
-  const response = await send(api, url, label, project, action);
-  if (!Array.isArray(response.json)) throw unusable(project, action);
-  return { items: response.json, response };
-}
-
-/**
- * One GET. A refusal (403: the role, or environments turned off in the project's settings; 404)
- * fails this project's sweep alone; a rejected token or a GitLab that keeps failing ends the run,
- * as everywhere else.
- */
-async function send(
-  api: GitLabApi,
-  url: URL,
-  label: string,
-  project: number | string,
-  action: string,
-): Promise<HttpResponse> {
-  const fullAction = `${action} (project ${project})`;
-  const response = await api.http.send({
-    method: 'GET',
-    url,
-    label,
-    action: fullAction,
-    api: 'rest',
-    expectJson: true,
-  });
-  if (response.status === 200) return response;
-  if (response.status === 403 || response.status === 404) {
-    const said = gitlabMessage(response).replace(new RegExp(`^${response.status}\\s*`), '');
-    throw new GitLabResponseError(
-      `${unknownDeployments(project)}: GitLab refused to ${action} (${response.status} ${said}); the token's user needs the Reporter role there (and the project its Environments feature), or turn this protection off with --allow-deleting-deployed-images`,
-      response.status,
-    );
-  }
-  throw errorFor(response, api.credential, fullAction);
-}
-
-function unknownDeployments(project: number | string): string {
-  return `cannot tell which tags the environments of project ${project} run, so nothing there was deleted`;
-}
-
-function unusable(project: number | string, action: string): GitLabResponseError {
-  return new GitLabResponseError(
-    `${unknownDeployments(project)}: GitLab's answer when asked to ${action} is not what GitLab sends; check --gitlab-url and proxies`,
-    200,
-  );
-}
-
-function environmentOf(item: unknown, project: number | string): ListedEnvironment {
-  const raw = item as Partial<Record<keyof ListedEnvironment, unknown>>;
-  if (typeof raw.id !== 'number' || typeof raw.name !== 'string')
-    throw unusable(project, 'list its environments');
-  return {
-    id: raw.id,
-    name: raw.name,
-    slug: typeof raw.slug === 'string' ? raw.slug : '',
-    state: typeof raw.state === 'string' ? raw.state : 'available',
-  };
-}
-
-/** Entities::Deployment: `ref`, `sha`, and the job's `tag` flag (no job for a deployment made through the API). */
-function deploymentRecord(item: unknown, project: number | string): DeploymentRecord {
-  const raw = item as { ref?: unknown; sha?: unknown; deployable?: { tag?: unknown } | null };
-  if (typeof raw.ref !== 'string' || raw.ref === '' || typeof raw.sha !== 'string' || raw.sha === '') {
-    throw unusable(project, 'read a deployment');
-  }
-  const tag = raw.deployable?.tag;
-  return { ref: raw.ref, sha: raw.sha, ...(typeof tag === 'boolean' ? { refIsTag: tag } : {}) };
 }

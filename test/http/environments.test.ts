@@ -20,9 +20,10 @@ const NEWEST = {
 const SHA = (c: string) => c.repeat(40);
 
 const environment = (id: number, name: string, state = 'available') => ({ id, name, slug: name, state });
+let deploymentId = 0;
 const deployment = (environmentName: string, ref: string, sha: string, tag: boolean | null) => ({
-  id: 1,
-  iid: 1,
+  id: ++deploymentId,
+  iid: deploymentId,
   ref,
   sha,
   environment: { id: 9, name: environmentName },
@@ -121,6 +122,123 @@ describe('readEnvironmentDeployments', () => {
     });
     expect(two.map((e) => e.deployments.map((d) => d.ref))).toEqual([['v2', 'v1'], []]);
     expect(rollbacks.isDone()).toBe(true);
+  });
+
+  test('fewer pages left than environments unsettled: the remaining pages are read instead, with no per-environment read', async () => {
+    const scope = nock(ORIGIN, PAT_HEADER);
+    environments(scope, 'available', [
+      environment(1, 'a'),
+      environment(2, 'b'),
+      environment(3, 'c'),
+      environment(4, 'd'),
+    ]);
+    const totals = (page: number) => ({
+      'x-total': '3',
+      'x-total-pages': '3',
+      'x-page': String(page),
+      'x-next-page': page < 3 ? String(page + 1) : '',
+    });
+    scope
+      .get(`${BASE}/deployments`)
+      .query({ ...NEWEST, per_page: '100' })
+      .reply(200, [deployment('a', 'a', SHA('a'), false)], totals(1))
+      .get(`${BASE}/deployments`)
+      .query({ ...NEWEST, per_page: '100', page: '2' })
+      .reply(200, [deployment('b', 'b', SHA('b'), false)], totals(2))
+      .get(`${BASE}/deployments`)
+      .query({ ...NEWEST, per_page: '100', page: '3' })
+      .reply(200, [deployment('a', 'old', SHA('0'), false)], totals(3));
+    const read = await readEnvironmentDeployments(makeApi().api, 42, {
+      states: ['available'],
+      perEnvironment: 1,
+    });
+    // after page 1, three environments are open and two pages remain: every deployment is read,
+    // c and d have none, and a's older one is not taken
+    expect(read.map((e) => [e.name, e.deployments.map((d) => d.ref)])).toEqual([
+      ['a', ['a']],
+      ['b', ['b']],
+      ['c', []],
+      ['d', []],
+    ]);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  test('a deployment list that changed between its pages is trusted for its first page only', async () => {
+    const scope = nock(ORIGIN, PAT_HEADER);
+    environments(scope, 'available', [environment(1, 'a'), environment(2, 'b'), environment(3, 'c')]);
+    const headers = (page: number, total: string) => ({
+      'x-total': total,
+      'x-total-pages': '2',
+      'x-next-page': page < 2 ? '2' : '',
+    });
+    scope
+      .get(`${BASE}/deployments`)
+      .query({ ...NEWEST, per_page: '100' })
+      .reply(200, [deployment('a', 'a', SHA('a'), false)], headers(1, '2'))
+      .get(`${BASE}/deployments`)
+      .query({ ...NEWEST, per_page: '100', page: '2' })
+      .reply(200, [deployment('b', 'shifted', SHA('f'), false)], headers(2, '3'))
+      .get(`${BASE}/environments/2`)
+      .reply(200, { id: 2, last_deployment: deployment('b', 'b', SHA('b'), false) })
+      .get(`${BASE}/environments/3`)
+      .reply(200, { id: 3, last_deployment: null });
+    const read = await readEnvironmentDeployments(makeApi().api, 42, {
+      states: ['available'],
+      perEnvironment: 1,
+    });
+    expect(read.map((e) => [e.name, e.deployments.map((d) => d.ref)])).toEqual([
+      ['a', ['a']],
+      ['b', ['b']],
+      ['c', []],
+    ]);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  test('an environment list whose total changed between pages is read again; one that keeps changing fails closed', async () => {
+    const page = (n: number, total: string, listed: unknown[]) =>
+      [listed, { 'x-total': total, 'x-next-page': n === 1 ? '2' : '' }] as const;
+    const scope = nock(ORIGIN);
+    scope
+      .get(`${BASE}/environments`)
+      .query({ states: 'available', per_page: '100' })
+      .reply(200, ...page(1, '101', [environment(1, 'a')]))
+      .get(`${BASE}/environments`)
+      .query({ states: 'available', per_page: '100', page: '2' })
+      .reply(200, ...page(2, '100', [environment(3, 'c')]))
+      .get(`${BASE}/environments`)
+      .query({ states: 'available', per_page: '100' })
+      .reply(200, ...page(1, '100', [environment(1, 'a')]))
+      .get(`${BASE}/environments`)
+      .query({ states: 'available', per_page: '100', page: '2' })
+      .reply(200, ...page(2, '100', [environment(2, 'b')]))
+      .get(`${BASE}/deployments`)
+      .query(true)
+      .reply(200, [], { 'x-next-page': '' });
+    const read = await readEnvironmentDeployments(makeApi().api, 42, {
+      states: ['available'],
+      perEnvironment: 1,
+    });
+    expect(read.map((e) => e.name)).toEqual(['a', 'b']);
+    expect(scope.isDone()).toBe(true);
+
+    const changing = nock(ORIGIN);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      changing
+        .get(`${BASE}/environments`)
+        .query({ states: 'available', per_page: '100' })
+        .reply(200, ...page(1, '101', [environment(1, 'a')]))
+        .get(`${BASE}/environments`)
+        .query({ states: 'available', per_page: '100', page: '2' })
+        .reply(200, ...page(2, '100', [environment(2, 'b')]));
+    }
+    const error = await readEnvironmentDeployments(makeApi().api, 42, {
+      states: ['available'],
+      perEnvironment: 1,
+    }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(GitLabResponseError);
+    expect((error as Error).message).toMatch(
+      /its available environments kept changing while they were read; run again$/,
+    );
   });
 
   test('one environment wanted (a stop job’s own left out): no shared page, its last deployment at once', async () => {
