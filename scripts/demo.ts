@@ -12,6 +12,17 @@ const bundle = fileURLToPath(new URL('../dist/registry-cleaner.mjs', import.meta
 const seed = seedExample();
 const sandbox = await startSandbox({ state: seed.state, prefix: '/gitlab' });
 const { state, project } = seed;
+// The review app of feature/search is open: its image must outlive any age rule. feature/login's
+// is stopping: its stop job is the one below.
+const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000);
+const searchReview = state.addEnvironment(project, 'review/feature-search');
+state.addDeployment(searchReview, {
+  ref: 'feature/search',
+  sha: '5ea4c40d'.repeat(5),
+  finishedAt: daysAgo(12),
+});
+const loginReview = state.addEnvironment(project, 'review/feature-login', { state: 'stopping' });
+state.addDeployment(loginReview, { ref: 'feature/login', sha: '10917a11'.repeat(5), finishedAt: daysAgo(3) });
 
 // What a stop job for branch feature/login sees: GitLab's predefined variables and its job token.
 const stopJob = {
@@ -22,6 +33,7 @@ const stopJob = {
   CI_PROJECT_PATH: project.fullPath,
   CI_COMMIT_REF_NAME: 'feature/login',
   CI_COMMIT_REF_SLUG: 'feature-login',
+  CI_ENVIRONMENT_NAME: 'review/feature-login',
   CI_JOB_TOKEN: seed.jobToken,
 };
 
@@ -74,7 +86,9 @@ try {
   await run(['prune', '--stale-branches', '--match', '(feature|fix)-.*'], sweep);
 
   const age = ['--older-than', '10d', '--keep-latest', '2'];
-  heading('Scheduled sweep by age, dry run: older than 10 days, always keep the 2 latest');
+  heading(
+    'Scheduled sweep by age, dry run: older than 10 days, always keep the 2 latest; the open review app keeps its image',
+  );
   await run(['prune', ...age, '--dry-run'], sweep);
 
   heading('The same sweep for real: GitLab keeps the release tags, which a protection rule covers');

@@ -58,6 +58,10 @@ const COMMANDS: Command[] = [
         'branch tags whose branch is gone',
       ],
       ['$0 prune --config registry-cleaner.yml', 'the policies of a file'],
+      [
+        "$0 prune --older-than 14d --deployed-tag 'web-$CI_COMMIT_SHORT_SHA' --keep-deployments 3",
+        'deploy jobs push web-<short sha>: the images of each environment and its 2 rollbacks are kept',
+      ],
     ],
     epilogue:
       'At least one of --older-than, --keep-latest, --stale-branches is required. Regexes match the whole tag name.\n' +

@@ -110,6 +110,9 @@ const CLASS_OF: Record<FailureKind, 'unavailable' | 'wrong-endpoint' | 'auth' | 
   'listed-empty': 'response',
   'absence-unconfirmed': 'response',
   'anonymous-view': 'auth',
+  'deployments-refused': 'response',
+  'deployments-malformed': 'response',
+  'environments-changing': 'response',
 };
 
 /** The error for a failure, of the class that gives its exit code and whether it stops the run. */

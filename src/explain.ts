@@ -103,6 +103,12 @@ export function explainFailure(failure: Failure): string {
       return `GitLab listed no tags in ${failure.repository} but counts ${failure.count}: its registry did not answer (GitLab turns registry errors into empty lists), so nothing was deleted there; run again later`;
     case 'absence-unconfirmed':
       return `cannot tell whether ${failure.tag} is still in ${failure.repository}: GitLab lists no tags there but counts ${failure.count} (its registry did not answer); run again later`;
+    case 'deployments-refused':
+      return `${unknownDeployments(failure.project)}: GitLab refused to ${failure.action} (${failure.status} ${said(failure.message, failure.status)}); the token's user needs the Reporter role there (and the project its Environments feature), or turn this protection off with --allow-deleting-deployed-images`;
+    case 'deployments-malformed':
+      return `${unknownDeployments(failure.project)}: GitLab's answer when asked to ${failure.action} is not what GitLab sends; check --gitlab-url and proxies`;
+    case 'environments-changing':
+      return `${unknownDeployments(failure.project)}: its ${failure.state} environments kept changing while they were read; run again`;
     case 'anonymous-view':
       return `cannot ${failure.action}: GitLab answered as to an anonymous user, without ${failure.missing} (a CI job token does not count there); use a personal, project or group access token (read_api scope) in REGISTRY_CLEANER_TOKEN`;
   }
@@ -151,4 +157,8 @@ function duration(ms: number): string {
   if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
   if (ms % 60_000 === 0) return `${ms / 60_000}m`;
   return `${Math.ceil(ms / 1000)}s`;
+}
+
+function unknownDeployments(project: string): string {
+  return `cannot tell which tags the environments of project ${project} run, so nothing there was deleted`;
 }

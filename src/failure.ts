@@ -93,7 +93,14 @@ export type Failure =
   /** a tag's absence could not be confirmed: the listing was empty while GitLab counts `count` */
   | { kind: 'absence-unconfirmed'; repository: string; tag: string; count: number }
   /** GitLab answered as to an anonymous user (a job token where it does not count), without `missing` */
-  | { kind: 'anonymous-view'; action: string; missing: string };
+  | { kind: 'anonymous-view'; action: string; missing: string }
+  // Deployed images: a project whose environments cannot be read keeps every tag.
+  /** GitLab refused to show `project`'s environments or deployments (403, 404) */
+  | { kind: 'deployments-refused'; project: string; action: string; status: number; message: string }
+  /** GitLab's answer about `project`'s environments or deployments is not what GitLab sends */
+  | { kind: 'deployments-malformed'; project: string; action: string }
+  /** `project`'s environments of `state` changed on every reading */
+  | { kind: 'environments-changing'; project: string; state: string };
 
 export type FailureKind = Failure['kind'];
 
@@ -122,6 +129,8 @@ export function statusOf(failure: Failure): number | undefined {
     case 'listed-empty':
     case 'absence-unconfirmed':
     case 'anonymous-view':
+    case 'deployments-malformed':
+    case 'environments-changing':
       return 200;
     default:
       return undefined;

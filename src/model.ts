@@ -153,10 +153,29 @@ export interface GitLabCleanupPolicy {
   nextRunAt: string | null;
 }
 
+// ── Environments: what runs where ───────────────────────────────────────────────────────────────
+
+/** A successful deployment as GitLab records it: a ref and a commit, never an image tag. */
+export interface DeploymentRecord {
+  ref: string;
+  sha: string;
+  /** whether `ref` is a git tag; undefined when GitLab does not say (a deployment made through the API has no job) */
+  refIsTag?: boolean;
+}
+
+/** An environment that may be running an image, with its latest successful deployments. */
+export interface EnvironmentDeployments {
+  name: string;
+  slug: string;
+  state: string;
+  /** newest first (by the time they finished), at most as many as were asked for */
+  deployments: DeploymentRecord[];
+}
+
 // ── Plans: what was decided ─────────────────────────────────────────────────────────────────────
 
 /** The rules that keep a tag by its name alone, in the order they apply. */
-export type NameRule = 'latest' | 'keep' | 'not-matched' | 'default-branch' | 'live-branch';
+export type NameRule = 'latest' | 'deployed' | 'keep' | 'not-matched' | 'default-branch' | 'live-branch';
 export type KeepRule = NameRule | 'unknown-age' | 'untrusted-age' | 'keep-latest' | 'younger';
 export type DeleteRule = 'older-than' | 'beyond-keep-latest' | 'stale-branch';
 
@@ -198,6 +217,14 @@ export interface DeleteTarget {
   tag: string;
 }
 
+/** A pair asked for but kept: another available environment runs it. */
+export interface KeptTarget extends DeleteTarget {
+  /** the environment named in the reason */
+  environment: string;
+  /** for people: "deployed to production (ref main, sha 1a2b3c4d)" */
+  because: string;
+}
+
 export interface DeleteTagPlan {
   /** the tags asked for, in the order asked */
   tags: readonly string[];
@@ -207,6 +234,8 @@ export interface DeleteTagPlan {
   targets: DeleteTarget[];
   /** read before planning (dry run): targets not listed in their repository, so already gone */
   absent: DeleteTarget[];
+  /** not deleted because another available environment's last deployment uses the tag */
+  kept: KeptTarget[];
   /** repository globs that matched no repository (a typo, or an image never pushed) */
   unmatchedGlobs: string[];
 }

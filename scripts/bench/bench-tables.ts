@@ -11,21 +11,32 @@ import type { StopJobFigures } from './stop-job-case.ts';
 import { type Cell, fixed, formatTable, megabytes, thousands, yesNo } from './table.ts';
 import type { TargetVerdict } from './targets.ts';
 
-export function stopJobTable(stop: StopJobFigures): string {
+export function stopJobTable(stops: readonly StopJobFigures[]): string {
   return formatTable(
-    ['tag', 'repositories', 'exit', 'requests', 'by kind', 'wall s', 'peak RSS MB', 'outcome correct'],
     [
-      [
-        stop.tag,
-        stop.repositories,
-        stop.exitCode,
-        stop.requests,
-        stop.byKind,
-        fixed(stop.wallSeconds, 2),
-        megabytes(stop.peakRssBytes),
-        yesNo(stop.outcomeCorrect),
-      ],
+      'environments',
+      'other available',
+      'deployments',
+      'exit',
+      'requests',
+      'one read per environment',
+      'by kind',
+      'wall s',
+      'peak RSS MB',
+      'outcome correct',
     ],
+    stops.map((stop) => [
+      stop.variant,
+      stop.otherEnvironments,
+      stop.deployments,
+      stop.exitCode,
+      stop.requests,
+      stop.perEnvironmentRequests ?? '',
+      stop.byKind,
+      fixed(stop.wallSeconds, 2),
+      megabytes(stop.peakRssBytes),
+      yesNo(stop.outcomeCorrect),
+    ]),
   );
 }
 

@@ -51,8 +51,11 @@ export async function runPruneCase(
     const expected = oracleDoomed(bench.sandbox.state, rule, now, time);
     const before = snapshot(bench.sandbox);
     const scope = token === 'pat' ? ['--project', bench.project.fullPath] : [];
+    // A job token reads REST created_at, the first push of a name: the oracle uses it, and so must
+    // the run (the age rules refuse other times unless accepted).
+    const accept = token === 'job' ? ['--accept-ages', 'first-push'] : [];
     const run = await runBundle(
-      ['prune', ...scope, ...ruleFlags(rule), '--output', 'json'],
+      ['prune', ...scope, ...ruleFlags(rule), ...accept, '--output', 'json'],
       envFor(bench, token),
       {
         measureRss: true,

@@ -10,7 +10,7 @@ import type { RegexFigures } from './regex-case.ts';
 import type { StopJobFigures } from './stop-job-case.ts';
 
 export interface BenchFigures {
-  stopJob?: StopJobFigures;
+  stopJob?: StopJobFigures[];
   bundle?: BundleFigures;
   regex?: RegexFigures;
   profiles?: ProfileFigures[];
@@ -33,11 +33,20 @@ export function checkTargets(figures: BenchFigures, conditions: string): TargetV
   const add = (target: string, figure: string | undefined, met: boolean | undefined) =>
     verdicts.push({ target, figure: figure ?? '—', met: figure === undefined ? undefined : met });
 
-  const stop = figures.stopJob;
+  const stops = figures.stopJob;
+  const expected = [2, 3, 4];
+  const cheap = stops?.slice(0, expected.length);
   add(
-    'stop job: 2 requests, tag deleted, nothing else',
-    stop && `${stop.requests} requests, outcome ${stop.outcomeCorrect ? 'correct' : 'WRONG'}`,
-    stop && stop.requests === 2 && stop.outcomeCorrect,
+    'stop job: 2 requests with the guard off, 3 with no other environment, 4 when the others’ last deployments are among the newest 100; tag deleted, nothing else',
+    cheap?.map((stop) => `${stop.requests} (${stop.outcomeCorrect ? 'correct' : 'WRONG'})`).join(', '),
+    cheap?.every((stop, i) => stop.requests === expected[i] && stop.outcomeCorrect),
+  );
+  const many = stops?.[expected.length];
+  add(
+    'stop job, hundreds of environments: fewer requests than one read per environment',
+    many &&
+      `${many.requests} vs ${many.perEnvironmentRequests}, outcome ${many.outcomeCorrect ? 'correct' : 'WRONG'}`,
+    many && many.requests <= (many.perEnvironmentRequests ?? 0) && many.outcomeCorrect,
   );
 
   const pat = figures.prune['pat-10k'];

@@ -1,14 +1,17 @@
-// registry-cleaner delete-tag: read the project's repositories, plan the targets, delete them
-// (a dry run reads which are already gone instead, and stops after the report), report.
+// registry-cleaner delete-tag: read the project's repositories and what its other available
+// environments run, plan the targets, delete them (a dry run reads which are already gone instead,
+// and stops after the report), report.
 
 import { type ExitCode, exitCodeFor, RegistryCleanerError } from '../errors.ts';
 import { executeDeletes } from '../execute/delete-tags.ts';
-import { openGitLabApi } from '../gitlab/api.ts';
+import { type GitLabApi, openGitLabApi } from '../gitlab/api.ts';
+import { readEnvironmentDeployments } from '../gitlab/environments.ts';
 import { listProjectRepositories } from '../gitlab/repositories.ts';
 import { unlistedTargets } from '../gitlab/tags.ts';
 import type { Io } from '../io.ts';
-import type { DeleteTagPlan, Execution } from '../model.ts';
+import { type DeleteTagPlan, type Execution, refKey } from '../model.ts';
 import type { DeleteTagOptions } from '../options/delete-tag.ts';
+import { type DeployedTags, deployedTags } from '../plan/deployed.ts';
 import { planDeleteTag } from '../plan/targets.ts';
 import { Console } from '../report/console.ts';
 import { deleteTagReport, resultsOf, writeDeleteTagReport } from '../report/delete-tag.ts';
@@ -30,9 +33,12 @@ export async function runDeleteTag(options: DeleteTagOptions, io: Io): Promise<E
   try {
     const repositories = await listProjectRepositories(api, options.project);
     plan = planDeleteTag(repositories, options.repositories, options.tags);
+    // Only a stop job with something to delete asks what the other environments run.
+    const deployed = plan.targets.length > 0 ? await deployedElsewhere(api, options) : new Map();
+    plan = planDeleteTag(repositories, options.repositories, options.tags, [], deployed);
     if (options.dryRun) {
       const absent = await unlistedTargets(api, plan.targets, concurrency);
-      plan = planDeleteTag(repositories, options.repositories, options.tags, absent);
+      plan = planDeleteTag(repositories, options.repositories, options.tags, absent, deployed);
     } else {
       execution = await executeDeletes(api, plan.targets, concurrency);
       error = execution.stoppedBy;
@@ -62,4 +68,20 @@ export async function runDeleteTag(options: DeleteTagOptions, io: Io): Promise<E
   writeDeleteTagReport(report, options.output, plan, console, io);
   if (error) throw error;
   return exitCode;
+}
+
+/**
+ * The tags the last deployments of the project's other available environments give: a stop job
+ * must not take away the image production runs because a review app of the same branch stops.
+ * Its own environment is being stopped, so its deployment keeps nothing.
+ */
+async function deployedElsewhere(api: GitLabApi, options: DeleteTagOptions): Promise<DeployedTags> {
+  const guard = options.deployedGuard;
+  if (!guard) return new Map();
+  const environments = await readEnvironmentDeployments(api, refKey(options.project), {
+    states: ['available'],
+    perEnvironment: 1,
+    ...(guard.ownEnvironment ? { except: guard.ownEnvironment } : {}),
+  });
+  return deployedTags(environments, guard.templates);
 }

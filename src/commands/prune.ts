@@ -16,6 +16,7 @@ import type { Policy } from '../options/policy.ts';
 import type { PruneOptions } from '../options/prune.ts';
 import { branchContext } from '../plan/branches.ts';
 import { rulesFromCleanupPolicy } from '../plan/cleanup-policy.ts';
+import { deployedTags } from '../plan/deployed.ts';
 import { readStrategy } from '../plan/read-strategy.ts';
 import { planRepository } from '../plan/retention.ts';
 import { factsNeeded, type ProjectFacts, type RetentionRules } from '../plan/rules.ts';
@@ -172,7 +173,7 @@ async function readPlanExecute(sweep: Sweep, repository: Repository): Promise<Re
     return skippedRepositoryEntry(policy.name, repository, chosen.skipped, chosen.cleanupPolicy);
   }
   const { rules } = chosen;
-  const facts = await projectFacts(sweep, repository.projectId);
+  const facts = await projectFacts(sweep, rules, repository.projectId);
   const inventory = await sweep.reader.read(repository, readStrategy(rules, facts, now, repository));
   const plan = planRepository({ policy: policy.name, inventory, rules, facts, now, ...chosen.origin });
   progress.update({ tagsRead: inventory.tags.length, planned: plan.deletions.length });
@@ -209,9 +210,18 @@ async function repositoryRules(
   };
 }
 
-async function projectFacts(sweep: Sweep, projectId: number): Promise<ProjectFacts> {
-  const needed = factsNeeded(sweep.policy.rules);
-  if (!needed.branches) return {};
-  const live = await sweep.facts.liveBranches(projectId);
-  return { branches: branchContext(live.names, live.defaultBranch) };
+/** What the rules need to know about the project besides its tags, read once per project. */
+async function projectFacts(sweep: Sweep, rules: RetentionRules, projectId: number): Promise<ProjectFacts> {
+  const needed = factsNeeded(rules);
+  const facts: ProjectFacts = {};
+  if (needed.branches) {
+    const live = await sweep.facts.liveBranches(projectId);
+    facts.branches = branchContext(live.names, live.defaultBranch);
+  }
+  if (needed.deployments && rules.deployments) {
+    const { templates, keepDeployments } = rules.deployments;
+    const environments = await sweep.facts.environmentDeployments(projectId, keepDeployments);
+    facts.deployed = deployedTags(environments, templates, { keepDeployments });
+  }
+  return facts;
 }

@@ -1,9 +1,10 @@
 // What the rules need to know about a project besides its tags, read once per project however many
 // of its repositories ask (a sweep reads repositories in parallel, so the read itself is shared).
 
-import type { GitLabCleanupPolicy } from '../model.ts';
+import type { EnvironmentDeployments, GitLabCleanupPolicy } from '../model.ts';
 import type { GitLabApi } from './api.ts';
 import { readCleanupPolicy } from './cleanup-policy.ts';
+import { readEnvironmentDeployments } from './environments.ts';
 import { getProject, listLiveBranches } from './scope.ts';
 
 export interface LiveBranches {
@@ -16,6 +17,8 @@ export class ProjectFactsReader {
   private readonly api: GitLabApi;
   private readonly branches = new Map<number, Promise<LiveBranches>>();
   private readonly cleanupPolicies = new Map<number, Promise<GitLabCleanupPolicy | undefined>>();
+  /** by project id and deployments per environment */
+  private readonly deployments = new Map<string, Promise<EnvironmentDeployments[]>>();
 
   constructor(api: GitLabApi) {
     this.api = api;
@@ -36,6 +39,20 @@ export class ProjectFactsReader {
     if (!read) {
       read = readCleanupPolicy(this.api, projectId);
       this.cleanupPolicies.set(projectId, read);
+    }
+    return read;
+  }
+
+  /** The available and stopping environments, each with its newest `perEnvironment` successful deployments. */
+  environmentDeployments(projectId: number, perEnvironment: number): Promise<EnvironmentDeployments[]> {
+    const key = `${projectId}:${perEnvironment}`;
+    let read = this.deployments.get(key);
+    if (!read) {
+      read = readEnvironmentDeployments(this.api, projectId, {
+        states: ['available', 'stopping'],
+        perEnvironment,
+      });
+      this.deployments.set(key, read);
     }
     return read;
   }

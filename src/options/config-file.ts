@@ -37,6 +37,9 @@ const FIELDS = new Set([
   'accept-ages',
   'cleanup-policy',
   ...Object.keys(GITLAB_SPELLING),
+  'keep-deployments',
+  'deployed-tag',
+  'allow-deleting-deployed-images',
 ]);
 
 export interface ConfigPolicy {
@@ -137,6 +140,15 @@ function policyOf(written: unknown, index: number, file: string): ConfigPolicy {
   if (boolean(entry, 'cleanup-policy', where)) input.cleanupPolicy = true;
   const acceptAges = names(entry, 'accept-ages', where);
   if (acceptAges.length > 0) input.acceptAges = acceptAges;
+  const deployedTags = names(entry, 'deployed-tag', where);
+  if (deployedTags.length > 0) input.deployedTags = deployedTags;
+  if (boolean(entry, 'allow-deleting-deployed-images', where)) input.allowDeletingDeployedImages = true;
+  const keepDeployments = entry['keep-deployments'];
+  if (keepDeployments !== undefined && keepDeployments !== null) {
+    if (typeof keepDeployments !== 'number')
+      throw new UsageError(`${where('keep-deployments')} must be a number, not ${describe(keepDeployments)}`);
+    input.keepDeployments = keepDeployments;
+  }
   const match = string(entry, 'match', where);
   if (match !== undefined) input.match = match;
   // null, as an empty YAML value, is unset, as for every other field.

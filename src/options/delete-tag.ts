@@ -5,8 +5,10 @@ import { UsageError } from '../errors.ts';
 import { type ProjectRef, TAG_NAME } from '../model.ts';
 import { compileGlob } from '../plan/glob.ts';
 import { LATEST } from '../plan/rules.ts';
+import type { TagTemplate } from '../plan/tag-templates.ts';
 import type { RepositorySelection } from '../plan/targets.ts';
 import { type Connection, checkJobTokenScope, resolveConnection } from './connection.ts';
+import { tagTemplates } from './deployments.ts';
 import { type OutputOptions, resolveOutput } from './output.ts';
 import type { Env, RawOptions } from './raw.ts';
 import { parseProjectRef } from './refs.ts';
@@ -18,8 +20,16 @@ export interface DeleteTagOptions {
   tags: string[];
   repositories: RepositorySelection;
   dryRun: boolean;
+  /** keeps the tags other available environments run; undefined with --allow-deleting-deployed-images */
+  deployedGuard?: DeployedGuard;
   /** printed on stderr before anything else */
   warnings: string[];
+}
+
+export interface DeployedGuard {
+  templates: TagTemplate[];
+  /** the environment this stop job stops (CI_ENVIRONMENT_NAME): its own deployment keeps nothing */
+  ownEnvironment?: string;
 }
 
 export function resolveDeleteTagOptions(raw: RawOptions, env: Env, isTty: boolean): DeleteTagOptions {
@@ -29,8 +39,38 @@ export function resolveDeleteTagOptions(raw: RawOptions, env: Env, isTty: boolea
   const project = resolveProject(raw, env);
   const tags = resolveTags(raw, env);
   const repositories = resolveRepositories(raw);
+  const deployedGuard = resolveDeployedGuard(raw, env);
   checkJobTokenScope(connection.credential, [project], env);
-  return { connection, output, project, tags, repositories, dryRun: raw.flag('dry-run'), warnings };
+  return {
+    connection,
+    output,
+    project,
+    tags,
+    repositories,
+    dryRun: raw.flag('dry-run'),
+    ...(deployedGuard ? { deployedGuard } : {}),
+    warnings,
+  };
+}
+
+function resolveDeployedGuard(raw: RawOptions, env: Env): DeployedGuard | undefined {
+  const templates = raw.strings('deployed-tag');
+  if (raw.flag('allow-deleting-deployed-images')) {
+    if (templates) {
+      throw new UsageError(
+        `${raw.source('allow-deleting-deployed-images')} and ${templates.source} contradict each other: the first turns off the check the second configures`,
+      );
+    }
+    return undefined;
+  }
+  const fail = (message: string): never => {
+    throw new UsageError(message);
+  };
+  const ownEnvironment = env.CI_ENVIRONMENT_NAME?.trim();
+  return {
+    templates: tagTemplates(templates?.value, templates?.source ?? '--deployed-tag', fail),
+    ...(ownEnvironment ? { ownEnvironment } : {}),
+  };
 }
 
 function resolveProject(raw: RawOptions, env: Env): ProjectRef {

@@ -2,6 +2,8 @@
 // environment mapping. No defaults live in yargs; options/ applies them, so that an explicit flag,
 // an environment variable and a default can be told apart.
 
+import { RETENTION_FLAGS } from './retention-flags.ts';
+
 export type FlagType = 'string' | 'boolean' | 'number' | 'strings';
 export type CommandName = 'delete-tag' | 'prune';
 
@@ -87,62 +89,7 @@ export const FLAGS: readonly Flag[] = [
     description: 'group id or full path: all its projects, subgroups included (repeatable)',
   },
   // retention rules (prune)
-  {
-    name: 'match',
-    group: 'Retention rules',
-    type: 'string',
-    commands: ['prune'],
-    description: 'RE2 regex of tags eligible for deletion, matched against the whole name',
-    default: 'all tags',
-  },
-  {
-    name: 'keep',
-    group: 'Retention rules',
-    type: 'strings',
-    commands: ['prune'],
-    envSeparator: 'newline',
-    description:
-      "RE2 regex of tags never deleted, matched against the whole name (repeatable); 'latest' is always kept",
-  },
-  {
-    name: 'keep-latest',
-    group: 'Retention rules',
-    type: 'number',
-    commands: ['prune'],
-    description: 'keep the N most recently pushed eligible tags of each repository',
-  },
-  {
-    name: 'older-than',
-    group: 'Retention rules',
-    type: 'string',
-    commands: ['prune'],
-    description: 'delete only tags last pushed before now minus this (90m, 36h, 14d, 2w, P14D)',
-  },
-  {
-    name: 'stale-branches',
-    group: 'Retention rules',
-    type: 'boolean',
-    commands: ['prune'],
-    description: 'delete only tags that are not the slug of an existing branch or open merge request',
-  },
-  {
-    name: 'accept-ages',
-    group: 'Retention rules',
-    type: 'strings',
-    commands: ['prune'],
-    envSeparator: 'comma-or-space',
-    description:
-      "let age rules act on tag times that are not last pushes: first-push (created_at on GitLab's registry), build-time (legacy registries) (repeatable)",
-    default: 'last pushes only',
-  },
-  {
-    name: 'cleanup-policy',
-    group: 'Retention rules',
-    type: 'boolean',
-    commands: ['prune'],
-    description:
-      "apply each project's own GitLab cleanup policy (keep_n, older_than, name_regex, name_regex_keep) to all its tags; a project whose policy is disabled or absent is left alone",
-  },
+  ...RETENTION_FLAGS,
   {
     name: 'config',
     group: 'Where',

@@ -6,6 +6,7 @@ import { parseDuration } from '../plan/duration.ts';
 import { compileGlob, type RepositoryGlob } from '../plan/glob.ts';
 import { compileTagPattern, type PatternRole, type TagPattern } from '../plan/regex.ts';
 import type { RetentionRules } from '../plan/rules.ts';
+import { deploymentProtection } from './deployments.ts';
 import { parseGroupRef, parseProjectRef } from './refs.ts';
 
 export interface Policy {
@@ -38,6 +39,12 @@ export interface PolicyInput {
   acceptAges?: string[];
   /** take match, keep-latest and older-than from each project's GitLab cleanup policy */
   cleanupPolicy?: boolean;
+  /** how deploy jobs tag their images; undefined: the default templates */
+  deployedTags?: string[];
+  /** successful deployments kept per environment; undefined: 1 */
+  keepDeployments?: number;
+  /** turns off the protection of deployed images */
+  allowDeletingDeployedImages?: boolean;
 }
 
 export type Where = (field: string) => string;
@@ -64,6 +71,8 @@ export function buildPolicy(
   };
   if (input.match !== undefined) rules.match = pattern(input.match, 'match');
   rules.keep = input.keep.map((source) => pattern(source, 'keep'));
+  const deployments = deploymentProtection(input, where, fail);
+  if (deployments) rules.deployments = deployments;
   if (input.keepLatest !== undefined) {
     if (!Number.isInteger(input.keepLatest) || input.keepLatest < 0) {
       fail(`${where('keep-latest')} ${input.keepLatest} must be a whole number, 0 or more`);

@@ -30,6 +30,9 @@ const POLICY_FLAGS = [
   'stale-branches',
   'accept-ages',
   'cleanup-policy',
+  'keep-deployments',
+  'deployed-tag',
+  'allow-deleting-deployed-images',
 ];
 
 const fail = (message: string): never => {
@@ -87,7 +90,11 @@ async function resolvePolicies(raw: RawOptions, env: Env, warnings: string[]): P
     staleBranches: raw.flag('stale-branches'),
     ...(raw.has('accept-ages') ? { acceptAges: raw.strings('accept-ages')?.value ?? [] } : {}),
     ...(raw.flag('cleanup-policy') ? { cleanupPolicy: true } : {}),
+    ...(raw.has('deployed-tag') ? { deployedTags: raw.strings('deployed-tag')?.value ?? [] } : {}),
+    allowDeletingDeployedImages: raw.flag('allow-deleting-deployed-images'),
   };
+  const keepDeployments = raw.number('keep-deployments');
+  if (keepDeployments) input.keepDeployments = keepDeployments.value;
   const match = raw.string('match');
   if (match) input.match = match.value;
   const keepLatest = raw.number('keep-latest');

@@ -3,18 +3,21 @@
 // lists the same steps in the same order.
 //
 //   1. `latest` is kept.
-//   2. A tag matching a --keep regex is kept.
-//   3. A tag not matching --match is kept (every tag matches when --match is absent).
-//   4. --stale-branches: the default branch's slug and the slug of every existing branch or open
+//   2. A tag an environment runs is kept: the tag templates expanded with the last successful
+//      deployment (the last --keep-deployments n) of every available or stopping environment of
+//      the project. Only --allow-deleting-deployed-images turns this off.
+//   3. A tag matching a --keep regex is kept.
+//   4. A tag not matching --match is kept (every tag matches when --match is absent).
+//   5. --stale-branches: the default branch's slug and the slug of every existing branch or open
 //      merge request's source branch are kept.
-//   5. When an age rule is set (--keep-latest, --older-than), a tag without a usable push time is
+//   6. When an age rule is set (--keep-latest, --older-than), a tag without a usable push time is
 //      kept: we never delete what we cannot date. A time is usable when its kind is accepted (last
 //      pushes, unless --accept-ages adds first pushes or build times; otherwise the age rules are
 //      refused for the repository) and plausible (not before the repository existed, not in the
 //      future).
-//   6. --keep-latest n: the n most recently pushed of the remaining tags are kept.
-//   7. --older-than d: a tag pushed at or after now − d is kept.
-//   8. Everything else is deleted.
+//   7. --keep-latest n: the n most recently pushed of the remaining tags are kept.
+//   8. --older-than d: a tag pushed at or after now − d is kept.
+//   9. Everything else is deleted.
 
 import type {
   Decision,

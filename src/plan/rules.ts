@@ -1,7 +1,8 @@
 // The retention rules of a prune policy and the project facts some of them need, and the rules
-// that decide from a tag's name alone (steps 1–4 of the README's list). Pure.
+// that decide from a tag's name alone (steps 1–5 of the README's list). Pure.
 
 import type { AgeSource, NameRule } from '../model.ts';
+import { type DeployedTags, type DeploymentProtection, describeDeployed } from './deployed.ts';
 import type { TagPattern } from './regex.ts';
 
 export interface RetentionRules {
@@ -12,12 +13,16 @@ export interface RetentionRules {
   staleBranches: boolean;
   /** kinds of time the age rules may act on besides last pushes (--accept-ages) */
   acceptAges: readonly AgeSource[];
+  /** keep what environments run; undefined only when turned off (--allow-deleting-deployed-images) */
+  deployments?: DeploymentProtection;
 }
 
 /** What the rules need to know about a tag's project besides its tags. */
 export interface ProjectFacts {
   /** with --stale-branches: the project's live branches */
   branches?: BranchContext;
+  /** unless the protection is off: the tags the project's environments run */
+  deployed?: DeployedTags;
 }
 
 export interface BranchContext {
@@ -38,13 +43,18 @@ export function acceptsAges(rules: RetentionRules, meaning: AgeSource): boolean 
 }
 
 /** Which project facts the rules need read before planning. */
-export function factsNeeded(rules: RetentionRules): { branches: boolean } {
-  return { branches: rules.staleBranches };
+export function factsNeeded(rules: RetentionRules): { branches: boolean; deployments: boolean } {
+  return { branches: rules.staleBranches, deployments: rules.deployments !== undefined };
 }
 
-/** Steps 1–4: the rules that decide from the name alone; undefined when the name leaves it open. */
+/** Steps 1–5: the rules that decide from the name alone; undefined when the name leaves it open. */
 export function keptByName(name: string, rules: RetentionRules, facts: ProjectFacts): NameRule | undefined {
   if (name === LATEST) return 'latest';
+  if (rules.deployments) {
+    // Not knowing what environments run must never read as "they run nothing".
+    if (!facts.deployed) throw new Error('bug: the deployed tags were not read before planning');
+    if (facts.deployed.has(name)) return 'deployed';
+  }
   if (rules.keep.some((pattern) => pattern.test(name))) return 'keep';
   if (rules.match && !rules.match.test(name)) return 'not-matched';
   const { branches } = facts;
@@ -59,6 +69,10 @@ export function nameReason(rule: NameRule, name: string, rules: RetentionRules, 
   switch (rule) {
     case 'latest':
       return "'latest' is always kept";
+    case 'deployed': {
+      const deployed = facts.deployed?.get(name);
+      return deployed ? describeDeployed(deployed) : 'deployed';
+    }
     case 'keep': {
       const pattern = rules.keep.find((keep) => keep.test(name));
       return `matches ${pattern?.origin ?? '--keep'} ${pattern?.source}`;

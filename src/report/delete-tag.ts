@@ -4,7 +4,14 @@
 import type { ExitCode } from '../errors.ts';
 import { explain } from '../explain.ts';
 import type { Io } from '../io.ts';
-import type { DeleteTagPlan, Execution, Outcome, RequestStatistics, TagResult } from '../model.ts';
+import type {
+  DeleteTagPlan,
+  Execution,
+  KeptTarget,
+  Outcome,
+  RequestStatistics,
+  TagResult,
+} from '../model.ts';
 import { ALREADY_GONE, refKey } from '../model.ts';
 import type { DeleteTagOptions } from '../options/delete-tag.ts';
 import type { OutputOptions } from '../options/output.ts';
@@ -39,6 +46,8 @@ export interface DeleteTagReport {
   exitCode: number;
   totals: Totals;
   results: ResultEntry[];
+  /** tags asked for that another available environment runs: not deleted */
+  kept: KeptEntry[];
   /** repository globs that matched nothing */
   unmatchedRepositories: string[];
   requests: RequestCounts;
@@ -56,6 +65,17 @@ export interface ResultEntry {
   outcome: Outcome;
   reason?: string;
   httpStatus?: number;
+}
+
+export interface KeptEntry {
+  repository: string;
+  repositoryId: number;
+  tag: string;
+  location: string;
+  /** the environment that runs it */
+  environment: string;
+  /** "deployed to production (ref main, sha 1a2b3c4d)" */
+  because: string;
 }
 
 /** What a run knows at its end; `plan` is undefined when the repositories could not be read. */
@@ -86,6 +106,7 @@ export function deleteTagReport(run: DeleteTagRun): DeleteTagReport {
     exitCode: run.exitCode,
     totals: countOutcomes(run.results),
     results: run.results.map(toResultEntry),
+    kept: (run.plan?.kept ?? []).map(toKeptEntry),
     unmatchedRepositories: run.plan?.unmatchedGlobs ?? [],
     requests: requestCounts(run.statistics),
     warnings: options.warnings,
@@ -146,11 +167,26 @@ function toResultEntry(result: TagResult): ResultEntry {
   };
 }
 
+function toKeptEntry(kept: KeptTarget): KeptEntry {
+  return {
+    repository: kept.repository.path,
+    repositoryId: kept.repository.id,
+    tag: kept.tag,
+    location: `${kept.repository.location}:${kept.tag}`,
+    environment: kept.environment,
+    because: kept.because,
+  };
+}
+
 const AS_ASKED = { protectedFails: true };
+const KEPT_LABEL = 'kept';
 
 function renderDeleteTagText(report: DeleteTagReport, colors: Colors, quiet: boolean): string[] {
   const lines: string[] = [];
-  const width = Math.max(...report.results.map((r) => `${r.repository}:${r.tag}`.length), 0);
+  const width = Math.max(
+    ...[...report.results, ...report.kept].map((r) => `${r.repository}:${r.tag}`.length),
+    0,
+  );
   for (const entry of report.results) {
     if (quiet && !isProblem(entry.outcome, AS_ASKED)) continue;
     const style = OUTCOME_STYLE[entry.outcome];
@@ -161,6 +197,13 @@ function renderDeleteTagText(report: DeleteTagReport, colors: Colors, quiet: boo
         ? `${' '.repeat(width - name.length)}  ${colors.dim(entry.reason)}`
         : '';
     lines.push(`  ${paintOutcome(entry.outcome, colors, style.label.padEnd(12))} ${name}${reason}`);
+  }
+  if (!quiet) {
+    for (const entry of report.kept) {
+      const name = `${entry.repository}:${entry.tag}`;
+      const reason = `${' '.repeat(width - name.length)}  ${colors.dim(entry.because)}`;
+      lines.push(`  ${colors.cyan(KEPT_LABEL.padEnd(12))} ${name}${reason}`);
+    }
   }
   for (const glob of report.unmatchedRepositories) {
     if (!quiet) lines.push(`  ${colors.dim(`no repository matches '${glob}'`)}`);
@@ -180,17 +223,31 @@ function summaryLine(report: DeleteTagReport, colors: Colors): string {
   if (t.protected) parts.push(colors.yellow(`${t.protected} protected`));
   if (t.forbidden) parts.push(colors.red(`${t.forbidden} forbidden`));
   if (t.failed) parts.push(colors.red(`${t.failed} failed`));
+  if (report.kept.length > 0) parts.push(keptSummary(report.kept));
   const prefix = report.dryRun ? 'Dry run: ' : '';
   if (t.planned + t.deleted + t.protected + t.forbidden + t.failed === 0) {
     const tags = report.tags.join(', ');
+    const gone =
+      report.results.length > 0
+        ? `${tags} ${report.tags.length === 1 ? 'is' : 'are'} ${ALREADY_GONE} from ${count(new Set(report.results.map((r) => r.repositoryId)).size, 'repository')}`
+        : '';
     const why =
-      report.results.length === 0
-        ? 'no repository selected'
-        : `${tags} ${report.tags.length === 1 ? 'is' : 'are'} ${ALREADY_GONE} from ${count(new Set(report.results.map((r) => r.repositoryId)).size, 'repository')}`;
+      [gone, report.kept.length > 0 ? keptSummary(report.kept) : ''].filter(Boolean).join('; ') ||
+      'no repository selected';
     return `${colors.green('✔')} ${prefix}nothing to delete: ${why} ${cost}`;
   }
   const mark = t.failed + t.forbidden + t.protected > 0 ? colors.red('✖') : colors.green('✔');
   return `${mark} ${prefix}${parts.join(', ')} ${cost}`;
+}
+
+/** "2 kept (deployed to production)" */
+function keptSummary(kept: readonly KeptEntry[]): string {
+  const environments = [...new Set(kept.map((entry) => entry.environment))];
+  const named =
+    environments.length <= 2
+      ? environments.join(', ')
+      : `${environments[0]} and ${environments.length - 1} more`;
+  return `${kept.length} kept (deployed to ${named})`;
 }
 
 /** The artifacts GitLab reads (dotenv, annotations, JUnit), when asked for. */
@@ -203,7 +260,7 @@ function writeDeleteTagArtifacts(
   if (output.dotenvFile) {
     writeDotenv(
       output.dotenvFile,
-      { ...report.totals, exitCode: report.exitCode, dryRun: report.dryRun },
+      { ...report.totals, kept: report.kept.length, exitCode: report.exitCode, dryRun: report.dryRun },
       redact,
     );
   }
@@ -233,6 +290,8 @@ function writeDeleteTagArtifacts(
         : undefined;
       junit.add({ suite: entry.repository, name: entry.tag, ...(problem ? { failure: problem } : {}) });
     }
+    for (const entry of report.kept)
+      junit.add({ suite: entry.repository, name: `${entry.tag} (kept: ${entry.because})` });
     if (report.error) junit.add({ suite: 'registry-cleaner', name: 'run', failure: report.error });
     junit.finish();
   }

@@ -48,6 +48,13 @@ function describePolicy(policy: Policy) {
       ...(rules.keepLatest === undefined ? {} : { keepLatest: rules.keepLatest }),
       ...(rules.olderThanMs === undefined ? {} : { olderThanSeconds: rules.olderThanMs / 1000 }),
       staleBranches: rules.staleBranches,
+      deployedImages: rules.deployments
+        ? {
+            protected: true,
+            tagTemplates: rules.deployments.templates.map((template) => template.source),
+            keepDeployments: rules.deployments.keepDeployments,
+          }
+        : { protected: false },
     },
   };
 }

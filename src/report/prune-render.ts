@@ -76,13 +76,16 @@ export function renderRepository(
   }
   if (entry.refusal) lines.push(`    ${colors.red('✖ refused:')} ${entry.refusal}`);
   for (const note of entry.notes) lines.push(`    ${colors.yellow('note:')} ${note}`);
-  // Problems always; the tags the plan deletes (would delete, in a dry run) unless --quiet, up to
-  // a cap that keeps a job log under GitLab's size limit; every tag with --verbose.
+  // Problems and what an environment runs always (few, and the reason people trust the sweep);
+  // the tags the plan deletes (would delete, in a dry run) unless --quiet, up to a cap that keeps a
+  // job log under GitLab's size limit; every tag with --verbose.
   const problems = entry.tags.filter(
-    (tag) => tag.outcome && (tag.outcome === 'protected' || isProblem(tag.outcome, IN_A_SWEEP)),
+    (tag) =>
+      tag.rule === 'deployed' ||
+      (tag.outcome && (tag.outcome === 'protected' || isProblem(tag.outcome, IN_A_SWEEP))),
   );
   const others = quiet
-    ? []
+    ? entry.tags.filter((tag) => tag.rule === 'deployed' && !problems.includes(tag))
     : entry.tags.filter((tag) => !problems.includes(tag) && (verbose || tag.action === 'delete'));
   const folded = verbose ? 0 : Math.max(0, others.length - LISTED_TAGS);
   const shown = [...problems, ...others.slice(0, others.length - folded)].sort((a, b) =>

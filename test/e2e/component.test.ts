@@ -204,6 +204,32 @@ describe('templates/delete-tag-on-stop.yml run by gitlab-ci-local', () => {
   );
 
   test.skipIf(cannotRunJobs)(
+    'deployed-tags: the templates reach the job unexpanded, and a tag production runs is kept',
+    async () => {
+      const repo = await checkout();
+      const include = `include:
+  - local: templates/delete-tag-on-stop.yml
+    inputs:
+      tags: web-a1b2c3d4 feature-login
+      deployed-tags: web-$CI_COMMIT_SHORT_SHA
+`;
+      writeFileSync(join(repo.dir, '.gitlab-ci.yml'), pipeline(include, 'stop-review', 'deploy'));
+      const world = await startWorld();
+      const { state } = world.sandbox;
+      state.pushTag(world.root, 'web-a1b2c3d4');
+      const production = state.addEnvironment(world.project, 'production');
+      state.addDeployment(production, { ref: 'main', sha: 'a1b2c3d4'.padEnd(40, '0') });
+      const { report } = await playStopJob(repo, world, 'stop-review');
+      expect(report).toMatchObject({
+        exitCode: 0,
+        results: [{ tag: 'feature-login', outcome: 'deleted' }],
+        kept: [{ tag: 'web-a1b2c3d4', environment: 'production' }],
+      });
+      expect(tagNames(world, world.root)).toEqual(['feature-search', 'main', 'web-a1b2c3d4']);
+    },
+  );
+
+  test.skipIf(cannotRunJobs)(
     'verbosity: verbose traces every request in the job log, without the token',
     async () => {
       const repo = await checkout();

@@ -54,7 +54,7 @@ async function stopJobWorld(options: Parameters<typeof startSandbox>[0] = {}): P
 const names = (s: Sandbox, repository: Repository) => s.state.tags(repository).map((t) => t.name);
 
 describe('delete-tag in a stop job', () => {
-  test('deletes exactly <root>:$CI_COMMIT_REF_SLUG with only CI_* variables and the job token: 3 list pages, then one DELETE', async () => {
+  test('deletes exactly <root>:$CI_COMMIT_REF_SLUG with only CI_* variables and the job token: 3 list pages, the environments, then one DELETE', async () => {
     const world = await stopJobWorld();
     const firstSubRepository = world.sandbox.state.repositories(world.project)[0] as Repository;
     const result = await runCli(['delete-tag'], world.env);
@@ -65,12 +65,14 @@ describe('delete-tag in a stop job', () => {
     expect(names(world.sandbox, firstSubRepository)).toContain('feature-login');
     expect(result.stdout).toMatch(/deleted\s+acme\/web-app:feature-login/);
     expect(result.stdout).toMatch(/1 deleted/);
-    // pages 1-3 of the repository list (250 repositories), then one DELETE
+    // pages 1-3 of the repository list (250 repositories), the available environments (none:
+    // nothing else runs an image), then one DELETE
     expect(world.sandbox.requests.map((r) => `${r.operation} ${r.auth} ${r.authHeader} ${r.status}`)).toEqual(
       [
         'listRepositories job JOB-TOKEN 200',
         'listRepositories job JOB-TOKEN 200',
         'listRepositories job JOB-TOKEN 200',
+        'listEnvironments job JOB-TOKEN 200',
         'deleteTag job JOB-TOKEN 200',
       ],
     );
@@ -138,7 +140,8 @@ describe('delete-tag in a stop job', () => {
       tags: ['feature-login'],
       totals: { deleted: 1, absent: 0, failed: 0 },
       results: [{ repository: 'acme/web-app', tag: 'feature-login', outcome: 'deleted', httpStatus: 200 }],
-      requests: { total: 4 },
+      kept: [],
+      requests: { total: 5 },
     });
   });
 });

@@ -37,7 +37,7 @@ describe('--help', () => {
       'Options:',
       'Examples:',
     ]);
-    expect(arrayFlags(text)).toEqual(['tag', 'repository']);
+    expect(arrayFlags(text)).toEqual(['tag', 'repository', 'deployed-tag']);
     expect(text).toMatch(/--project\s+project id or full path\s+\[string\]/);
     expect(text).toContain(
       '  # every repository of the project, as a dry run: nothing deleted\n  registry-cleaner delete-tag --all-repositories --dry-run\n',
@@ -55,7 +55,14 @@ describe('--help', () => {
       'Options:',
       'Examples:',
     ]);
-    expect(arrayFlags(text)).toEqual(['repository', 'project', 'group', 'keep', 'accept-ages']);
+    expect(arrayFlags(text)).toEqual([
+      'repository',
+      'project',
+      'group',
+      'keep',
+      'accept-ages',
+      'deployed-tag',
+    ]);
     // whole lines: a command line pastes as typed
     expect(text).toContain(
       "\n  registry-cleaner prune --older-than 30d --keep '(v?\\d+\\.\\d+\\.\\d+|main)'\n",

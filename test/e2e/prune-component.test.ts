@@ -254,6 +254,57 @@ describe('templates/prune.yml run by gitlab-ci-local', () => {
     },
   );
 
+  test.skipIf(cannotRunJobs)(
+    'deployed-tags and keep-deployments reach the sweep as written: what production runs, and its rollback, stay',
+    async () => {
+      const repo = await checkoutWithTemplates(cleanups, { branch: 'main' });
+      writeFileSync(
+        join(repo.dir, '.gitlab-ci.yml'),
+        `include:\n  - local: templates/prune.yml\n    inputs:\n      older-than: 14d\n      keep-latest: 5\n      accept-ages: first-push\n      deployed-tags: web-$CI_COMMIT_SHORT_SHA\n      keep-deployments: 2\n`,
+      );
+      const { sandbox, world: w } = await world();
+      const project = w.projects[0]!;
+      const root = sandbox.state.repositories(project)[0]!;
+      const old = { at: new Date(Date.now() - 90 * 86_400_000) };
+      for (const tag of ['web-a1b2c3d4', 'web-b1b2c3d4', 'web-c1c2c3d4'])
+        sandbox.state.pushTag(root, tag, old);
+      const production = sandbox.state.addEnvironment(project, 'production');
+      for (const [prefix, days] of [
+        ['c1c2c3d4', 80],
+        ['b1b2c3d4', 70],
+        ['a1b2c3d4', 60],
+      ] as const) {
+        const finishedAt = new Date(Date.now() - days * 86_400_000);
+        sandbox.state.addDeployment(production, { ref: 'main', sha: prefix.padEnd(40, '0'), finishedAt });
+      }
+      await playJob(repo, 'registry-cleaner-prune: [1/1]', {
+        CI_PIPELINE_SOURCE: 'schedule',
+        CI_API_V4_URL: sandbox.apiUrl,
+        CI_PROJECT_ID: String(project.id),
+        CI_PROJECT_PATH: project.fullPath,
+        CI_JOB_TOKEN: w.jobTokens.get(project.id)!,
+      });
+      const report = JSON.parse(readFileSync(artifact(repo.dir, 'registry-cleaner-prune-1.json'), 'utf8'));
+      expect(report).toMatchObject({
+        exitCode: 0,
+        policies: [
+          {
+            rules: {
+              deployedImages: {
+                protected: true,
+                tagTemplates: ['web-$CI_COMMIT_SHORT_SHA'],
+                keepDeployments: 2,
+              },
+            },
+          },
+        ],
+      });
+      const left = sandbox.state.tags(root).map((tag) => tag.name);
+      expect(left).toEqual(expect.arrayContaining(['web-a1b2c3d4', 'web-b1b2c3d4']));
+      expect(left).not.toContain('web-c1c2c3d4');
+    },
+  );
+
   test.skipIf(cannotResolve)(
     'rules: the sweep runs where the given rules say, not only in schedules',
     async () => {

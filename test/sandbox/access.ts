@@ -81,6 +81,11 @@ export function canOnProject(
   ability: ProjectAbility,
   project: Project,
 ): boolean {
+  if (
+    (ability === 'read_environment' || ability === 'read_deployment') &&
+    state.environmentsDisabled(project)
+  )
+    return false;
   if (user?.admin) return true;
   if (project.visibility === 'public' && PUBLIC_READS.has(ability)) return true;
   return projectAccessLevel(state, user, project) >= PRIVATE_PROJECT_LEVELS[ability];

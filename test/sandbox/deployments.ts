@@ -154,6 +154,21 @@ export class DeploymentStore {
     return deployment;
   }
 
+  /** DELETE /projects/:id/environments/:id: the environment and its deployments go. */
+  removeEnvironment(environment: Environment): void {
+    const { id } = environment.project;
+    const environments = this.environmentsByProject.get(id) ?? [];
+    this.environmentsByProject.set(
+      id,
+      environments.filter((candidate) => candidate !== environment),
+    );
+    const deployments = this.deploymentsByProject.get(id) ?? [];
+    this.deploymentsByProject.set(
+      id,
+      deployments.filter((deployment) => deployment.environment !== environment),
+    );
+  }
+
   /** Ordered by id, as the paginator orders relations. */
   environmentsOf(project: Project): Environment[] {
     return [...(this.environmentsByProject.get(project.id) ?? [])];

@@ -73,6 +73,9 @@ describe('environments (lib/api/environments.rb)', () => {
     };
     expect(shown.last_deployment).toMatchObject({ ref: 'v1.1.0', sha: 'b'.repeat(40), status: 'success' });
     expect(shown.last_deployment.deployable?.tag).toBe(true);
+    // lib/api/environments.rb presents it `except: [:project, { last_deployment: [:environment] }]`
+    expect(shown).not.toHaveProperty('project');
+    expect(shown.last_deployment).not.toHaveProperty('environment');
     const viaApi = (await (
       await fetch(`${base}/environments/${review.id}`, withToken(team.tokens.reporter))
     ).json()) as {
@@ -95,6 +98,17 @@ describe('environments (lib/api/environments.rb)', () => {
     expect(await other.json()).toEqual({
       message: '403 Forbidden - Authentication by CI/CD job token not allowed from Web-App to other.',
     });
+  });
+
+  it('refuses everyone, admins included, when the project turns its Environments feature off', async () => {
+    const { team, sandbox, base, job } = await start();
+    sandbox.state.disableEnvironments(team.project);
+    for (const path of ['environments', 'environments/1', 'deployments']) {
+      expect((await fetch(`${base}/${path}`, withToken(team.tokens.reporter))).status, path).toBe(403);
+      expect((await fetch(`${base}/${path}`, { headers: { 'JOB-TOKEN': job } })).status, path).toBe(403);
+    }
+    expect((await fetch(`${base}/environments`, withToken(team.tokens.admin))).status).toBe(403);
+    expect((await fetch(`${base}/registry/repositories`, withToken(team.tokens.reporter))).status).toBe(200);
   });
 
   it('answers 404 to a job token on another project before 17.4', async () => {
@@ -135,6 +149,15 @@ describe('deployments (lib/api/deployments.rb, DeploymentsFinder)', () => {
     const [newest] = (await response.json()) as Record<string, unknown>[];
     expect(newest).toMatchObject({ ref: 'v1.1.0', status: 'success', environment: { name: 'production' } });
     expect(newest).not.toHaveProperty('finished_at');
+    // Deployment.finished_after is `finished_at >= ?`: a deployment that finished at that instant is in
+    const exactly = at(60).toISOString();
+    const from = (await (
+      await fetch(
+        `${base}/deployments?environment=production&status=success&order_by=finished_at&sort=desc&finished_after=${exactly}`,
+        withToken(team.tokens.reporter),
+      )
+    ).json()) as { ref: string }[];
+    expect(from.map((deployment) => deployment.ref)).toEqual(['v1.1.0']);
     const byId = (await (
       await fetch(`${base}/deployments?environment=production`, withToken(team.tokens.reporter))
     ).json()) as {

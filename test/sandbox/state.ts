@@ -49,6 +49,7 @@ export class SandboxState extends GitlabEntities {
   readonly cleanupLeases = new Map<number, Date>();
   /** Environments, deployments and their jobs. */
   readonly deployments = new DeploymentStore(() => this.clock());
+  private readonly projectsWithoutEnvironments = new Set<number>();
   /** Container registry cleanup policies (`container_expiration_policy`). */
   readonly cleanupPolicies = new CleanupPolicyStore(() => this.clock());
   /** Registry answers that fail (see registry-outages.ts). */
@@ -201,6 +202,19 @@ export class SandboxState extends GitlabEntities {
 
   addDeployment(environment: Environment, opts: AddDeploymentOptions): Deployment {
     return this.deployments.addDeployment(environment, opts);
+  }
+
+  /**
+   * Turns the project's Environments feature off (environments_access_level disabled):
+   * ProjectPolicy's `environments_disabled` rule then prevents read_environment and
+   * read_deployment for everyone, admins included.
+   */
+  disableEnvironments(project: Project): void {
+    this.projectsWithoutEnvironments.add(project.id);
+  }
+
+  environmentsDisabled(project: Project): boolean {
+    return this.projectsWithoutEnvironments.has(project.id);
   }
 
   /** Creates or changes the project's cleanup policy; `null` removes it (no policy row). */

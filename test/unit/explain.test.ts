@@ -198,6 +198,27 @@ const CASES: [Failure, abstract new (...args: never[]) => Error, RegExp][] = [
     /^cannot tell whether main is still in acme\/web-app: GitLab lists no tags there but counts 4/,
   ],
   [
+    {
+      kind: 'deployments-refused',
+      project: '42',
+      action: 'list its environments',
+      status: 403,
+      message: '403 Forbidden',
+    },
+    GitLabResponseError,
+    /^cannot tell which tags the environments of project 42 run, so nothing there was deleted: GitLab refused to list its environments \(403 Forbidden\).*--allow-deleting-deployed-images$/,
+  ],
+  [
+    { kind: 'deployments-malformed', project: '42', action: 'list its environments' },
+    GitLabResponseError,
+    /project 42 run, so nothing there was deleted: GitLab's answer when asked to list its environments is not what GitLab sends/,
+  ],
+  [
+    { kind: 'environments-changing', project: '42', state: 'available' },
+    GitLabResponseError,
+    /its available environments kept changing while they were read; run again$/,
+  ],
+  [
     { kind: 'anonymous-view', action, missing: 'its cleanup policy' },
     AuthError,
     /answered as to an anonymous user, without its cleanup policy .* REGISTRY_CLEANER_TOKEN$/,

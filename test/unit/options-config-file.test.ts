@@ -142,7 +142,7 @@ describe('fields', () => {
     ['- not a mapping\n', 'policy #1 must be a mapping of fields'],
     [
       '- {name: p, olderthan: 1d}\n',
-      'policy "p": olderthan is not a policy field (fields: name, project, projects, group, groups, repository, repositories, match, keep, keep-latest, older-than, stale-branches, accept-ages, cleanup-policy, name_regex, name_regex_keep, keep_n, older_than)',
+      'policy "p": olderthan is not a policy field (fields: name, project, projects, group, groups, repository, repositories, match, keep, keep-latest, older-than, stale-branches, accept-ages, cleanup-policy, name_regex, name_regex_keep, keep_n, older_than, keep-deployments, deployed-tag, allow-deleting-deployed-images)',
     ],
     ['- {name: p, older-than: 14}\n', 'policy "p": older-than must be a duration like 14d, not number 14'],
     [

@@ -74,10 +74,12 @@ describe('a valid policy', () => {
     });
   });
 
-  test('what is not given stays unset: every repository, no match pattern, last pushes only', () => {
+  test('what is not given stays unset: every repository, no match pattern, last pushes only; deployed images kept', () => {
     const { policy } = build({});
     expect(policy).not.toHaveProperty('repositories');
-    expect(policy.rules).toEqual({ keep: [], staleBranches: false, acceptAges: [], olderThanMs: 14 * DAY });
+    const { deployments, ...rules } = policy.rules;
+    expect(rules).toEqual({ keep: [], staleBranches: false, acceptAges: [], olderThanMs: 14 * DAY });
+    expect(deployments?.keepDeployments).toBe(1);
   });
 
   test('an empty repository list is kept as given (it selects no repository)', () => {

@@ -3,9 +3,11 @@ import { describe, expect, test } from 'vitest';
 import { readPasses } from '../../src/gitlab/read-passes.ts';
 import type { Tag, TagOrder } from '../../src/model.ts';
 import { rulesFromCleanupPolicy } from '../../src/plan/cleanup-policy.ts';
+import { deployedTags } from '../../src/plan/deployed.ts';
 import { readStrategy } from '../../src/plan/read-strategy.ts';
 import { planRepository } from '../../src/plan/retention.ts';
 import type { ProjectFacts, RetentionRules } from '../../src/plan/rules.ts';
+import { DEFAULT_TAG_TEMPLATES, parseTagTemplate, type TagTemplate } from '../../src/plan/tag-templates.ts';
 import { DAY, inventory, NOW, pattern, repository, rules } from './builders.ts';
 
 const LAST_PUSH = { field: 'published_at', meaning: 'last-push' } as const;
@@ -48,6 +50,7 @@ const ownRulesArb = fc
     keep: fc.subarray(['v\\d+\\.\\d+\\.\\d+', 'main', '[0-9a-f]{6}']),
     match: fc.option(fc.constantFrom('feature-.*', '.*[0-9].*', '[a-f].*'), { nil: undefined }),
     staleBranches: fc.boolean(),
+    protectDeployed: fc.boolean(),
   })
   .map(
     (r): RetentionRules => ({
@@ -55,6 +58,7 @@ const ownRulesArb = fc
       acceptAges: [],
       keep: r.keep.map((source) => pattern(source, 'keep')),
       staleBranches: r.staleBranches,
+      ...(r.protectDeployed ? { deployments: { templates: TEMPLATES, keepDeployments: 1 } } : {}),
       ...(r.keepLatest === undefined ? {} : { keepLatest: r.keepLatest }),
       ...(r.match === undefined ? {} : { match: pattern(r.match) }),
     }),
@@ -87,8 +91,22 @@ const rulesArb = fc.oneof(ownRulesArb, cleanupPolicyRulesArb);
 /** Created 30 days ago: times older than that (and those in the future) are not push times. */
 const REPOSITORY = repository({ createdAt: new Date(NOW.getTime() - 30 * DAY) });
 
+const TEMPLATES = DEFAULT_TAG_TEMPLATES.map((source) => parseTagTemplate(source) as TagTemplate);
+
+// production runs abc123 (its short SHA) and fix-c (its ref's slug); both are among NAMES.
 const FACTS: ProjectFacts = {
   branches: { liveSlugs: new Map([['feature-a', 'feature/a']]), defaultBranchSlug: 'main' },
+  deployed: deployedTags(
+    [
+      {
+        name: 'production',
+        slug: 'production',
+        state: 'available',
+        deployments: [{ ref: 'fix/c', sha: 'abc123', refIsTag: false }],
+      },
+    ],
+    TEMPLATES,
+  ),
 };
 
 describe('the read strategy', () => {
@@ -161,5 +179,16 @@ describe('the read strategy', () => {
     expect(['v1', 'latest', 'feature'].map((name) => strategy.needsTime(name))).toEqual([false, false, true]);
     const noAge = readStrategy(rules({ staleBranches: true }), FACTS, NOW, repository());
     expect(noAge.needsTime('feature')).toBe(false);
+    const deployed = readStrategy(
+      rules({ olderThanMs: DAY, deployments: { templates: TEMPLATES, keepDeployments: 1 } }),
+      FACTS,
+      NOW,
+      repository(),
+    );
+    expect(['abc123', 'fix-c', 'feature'].map((name) => deployed.needsTime(name))).toEqual([
+      false,
+      false,
+      true,
+    ]);
   });
 });

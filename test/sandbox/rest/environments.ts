@@ -58,7 +58,14 @@ export function getEnvironment(request: RestRequest): ApiResponse {
     .find((candidate) => candidate.id === Number.parseInt(raw, 10));
   if (!environment) throw recordNotFound();
   const last = request.state.deployments.lastDeployment(environment) ?? null;
-  return jsonResponse(200, environmentEntity(request.config, environment, last));
+  // `except: [:project, { last_deployment: [:environment] }]`: the single environment leaves out
+  // its project, and its last deployment leaves out the environment.
+  const { project: _project, ...entity } = environmentEntity(request.config, environment, last);
+  if (entity.last_deployment) {
+    const { environment: _environment, ...deployment } = entity.last_deployment;
+    return jsonResponse(200, { ...entity, last_deployment: deployment });
+  }
+  return jsonResponse(200, entity);
 }
 
 /**
@@ -96,18 +103,29 @@ export function listDeployments(request: RestRequest): ApiResponse {
   if (filterFinished && p.status !== 'success') {
     throw badRequest('`finished_at` filter must be combined with `success` status filter.');
   }
-  const between = (time: number | undefined, after: number | undefined, before: number | undefined) =>
-    (after === undefined || (time !== undefined && time > after)) &&
-    (before === undefined || (time !== undefined && time < before));
+  // UpdatedAtFilterable: updated_after is `updated_at >= ?`, updated_before `<= ?`; Deployment's own
+  // finished_after is `finished_at >= ?`, finished_before `< ?`.
+  const between = (
+    time: number | undefined,
+    after: number | undefined,
+    before: number | undefined,
+    { beforeInclusive }: { beforeInclusive: boolean },
+  ) =>
+    (after === undefined || (time !== undefined && time >= after)) &&
+    (before === undefined || (time !== undefined && (beforeInclusive ? time <= before : time < before)));
   const deployments = request.state.deployments
     .deploymentsOf(project)
     .filter((deployment) => p.environment === undefined || deployment.environment.name === p.environment)
     .filter((deployment) => p.status === undefined || deployment.status === (p.status as DeploymentStatus))
     .filter((deployment) =>
-      between(deployment.updatedAt.getTime(), dates.updated_after, dates.updated_before),
+      between(deployment.updatedAt.getTime(), dates.updated_after, dates.updated_before, {
+        beforeInclusive: true,
+      }),
     )
     .filter((deployment) =>
-      between(deployment.finishedAt?.getTime(), dates.finished_after, dates.finished_before),
+      between(deployment.finishedAt?.getTime(), dates.finished_after, dates.finished_before, {
+        beforeInclusive: false,
+      }),
     );
   const direction = sort === 'desc' ? -1 : 1;
   const key = (deployment: (typeof deployments)[number]): number | string => {
