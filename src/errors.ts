@@ -96,6 +96,8 @@ const CLASS_OF: Record<FailureKind, 'unavailable' | 'wrong-endpoint' | 'auth' | 
   'not-graphql': 'response',
   'page-loop': 'response',
   'unfollowable-link': 'response',
+  'listing-cut': 'response',
+  malformed: 'response',
   'token-rejected': 'auth',
   'insufficient-scope': 'auth',
   'job-token-other-project': 'auth',

@@ -73,6 +73,10 @@ export function explainFailure(failure: Failure): string {
       return `cannot ${failure.action}: GitLab's next page is one already read (a caching proxy, or a GitLab bug); run again, and if it persists bypass any caching proxy`;
     case 'unfollowable-link':
       return `GitLab's link to the next page cannot be followed: ${failure.link}`;
+    case 'listing-cut':
+      return `GitLab stopped at page ${failure.page} when asked to ${failure.action} (was the repository deleted meanwhile?); run again`;
+    case 'malformed':
+      return `GitLab answered with ${failure.detail}; run again, and if it persists ask the GitLab administrators`;
     case 'token-rejected':
       return failure.token.kind === 'job'
         ? `GitLab rejected ${tokenName(failure.token)} trying to ${failure.action} (401 ${said(failure.message, 401)}): a job token is valid only while its job runs and only for its own project's registry; use a project access token (api scope) in REGISTRY_CLEANER_TOKEN`

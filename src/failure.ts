@@ -70,6 +70,10 @@ export type Failure =
   | { kind: 'page-loop'; action: string }
   /** a next-page link off the API's base URL; `link` without its query */
   | { kind: 'unfollowable-link'; link: string }
+  /** a list that stopped before its end (page `page` came back empty-handed) */
+  | { kind: 'listing-cut'; action: string; page: number }
+  /** an answer in the API's shape but missing what the program needs; `detail` says what */
+  | { kind: 'malformed'; detail: string }
   // GitLab's refusals.
   | { kind: 'token-rejected'; action: string; token: TokenRef; message: string }
   | { kind: 'insufficient-scope'; action: string; token: TokenRef }
@@ -103,6 +107,8 @@ export function statusOf(failure: Failure): number | undefined {
     case 'not-a-list':
     case 'page-loop':
     case 'unfollowable-link':
+    case 'listing-cut':
+    case 'malformed':
     case 'graphql-error':
     case 'graphql-not-allowed':
     case 'web-page':

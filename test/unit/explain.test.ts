@@ -147,6 +147,16 @@ const CASES: [Failure, abstract new (...args: never[]) => Error, RegExp][] = [
     /cannot be followed: https:\/\/elsewhere\/x$/,
   ],
   [
+    { kind: 'listing-cut', action, page: 3 },
+    GitLabResponseError,
+    /stopped at page 3 when asked to list the tags of acme\/web-app/,
+  ],
+  [
+    { kind: 'malformed', detail: 'a container repository without id, path or project_id' },
+    GitLabResponseError,
+    /^GitLab answered with a container repository without id, path or project_id/,
+  ],
+  [
     { kind: 'token-rejected', action, token: JOB, message: '401 Unauthorized' },
     AuthError,
     /^GitLab rejected CI_JOB_TOKEN trying to list the tags of acme\/web-app \(401 Unauthorized\): a job token is valid only while its job runs/,
