@@ -8,8 +8,8 @@
 // - with headers on every answer, stop sending when the window is spent, rather than collect 429s;
 // - after GitLab's 429 (RateLimit-Remaining: 0), everyone waits for Retry-After; then requests are
 //   spaced at the rate it revealed: its RateLimit-Limit. 429s without it (a proxy's throttle) each
-//   end a window; once two windows in a row let the same rate through, that rate paces. A lone
-//   429 slows down nothing but its own request;
+//   end a window; once two windows in a row are as long and let the same rate through, as a
+//   fixed-window limiter's do, that rate paces. A lone 429 slows down nothing but its own request;
 // - no wait is longer than the limit given: beyond it, admit() throws WaitBeyondLimit.
 
 export interface Timing {
@@ -158,9 +158,9 @@ export class RateLimitGate {
     if (perMinute > 0) estimates.push(60_000 / perMinute);
     if (this.windowStartMs !== undefined && this.acceptedInWindow > 0) {
       const window = { ms: windowEndMs - this.windowStartMs, accepted: this.acceptedInWindow };
-      // A fixed-window limiter lets the same number through every window; 429s that do not
-      // repeat that pattern say nothing about a rate.
-      if (this.lastWindow && sameRate(this.lastWindow, window)) {
+      // A fixed-window limiter's windows are all as long, and let the same number through; 429s
+      // that do not repeat that pattern (faults, an endpoint's own limit) say nothing about a rate.
+      if (this.lastWindow && sameWindow(this.lastWindow, window)) {
         estimates.push(Math.max(window.ms / window.accepted, this.lastWindow.ms / this.lastWindow.accepted));
       }
       this.lastWindow = window;
@@ -175,11 +175,14 @@ export class RateLimitGate {
   }
 }
 
-/** Whether two windows let requests through at rates within 20 % of each other. */
-function sameRate(a: { ms: number; accepted: number }, b: { ms: number; accepted: number }): boolean {
+/** Whether two windows are as long (within 5 %) and let requests through at rates within 20 %. */
+function sameWindow(a: { ms: number; accepted: number }, b: { ms: number; accepted: number }): boolean {
   const rateA = a.accepted / a.ms;
   const rateB = b.accepted / b.ms;
-  return Math.abs(rateA - rateB) <= 0.2 * Math.max(rateA, rateB);
+  return (
+    Math.abs(a.ms - b.ms) <= 0.05 * Math.max(a.ms, b.ms) &&
+    Math.abs(rateA - rateB) <= 0.2 * Math.max(rateA, rateB)
+  );
 }
 
 /** Seconds from Retry-After (delta seconds or an HTTP date), else from RateLimit-Reset; ms or undefined. */

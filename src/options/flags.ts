@@ -135,7 +135,8 @@ export const FLAGS: readonly Flag[] = [
     group: 'Connection',
     type: 'number',
     commands: BOTH,
-    description: 'retries of a request after a network error, 429 or 5xx',
+    description:
+      'retries of a request after a network error, an unreadable page or 5xx (429s have their own budget)',
     default: '4',
   },
   {

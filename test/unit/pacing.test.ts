@@ -148,6 +148,30 @@ describe('pacing from 429s alone (GitLab before 18.6 sends the headers only with
     expect(gate.pacedIntervalMs).toBeUndefined();
   });
 
+  test('429s at one rate but in windows of different lengths (not a fixed-window limiter) teach nothing', async () => {
+    const timing = fakeTiming();
+    const gate = new RateLimitGate(timing);
+    await recurring429s(gate, timing, [
+      { accepted: 100, ms: 60_000 },
+      { accepted: 50, ms: 30_000 },
+      { accepted: 200, ms: 120_000 },
+    ]);
+    expect(gate.pacedIntervalMs).toBeUndefined();
+  });
+
+  test('once paced, stray 429s at the pace it set do not slow it down further', async () => {
+    const timing = fakeTiming();
+    const gate = new RateLimitGate(timing);
+    (await gate.admit()).settle(gitlab429(1, 600));
+    const paced = gate.pacedIntervalMs;
+    // requests at the pace, and now and then a 429 of a proxy's, at irregular times
+    for (const gap of [40, 25, 60, 33, 47]) {
+      await sendInTurn(gate, gap);
+      (await gate.admit()).settle(other429(1));
+    }
+    expect(gate.pacedIntervalMs).toBe(paced);
+  });
+
   test('the 429s of one window teach once: the others stopped with it do not shrink the rate', async () => {
     const timing = fakeTiming();
     const gate = new RateLimitGate(timing);
