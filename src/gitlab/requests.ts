@@ -28,11 +28,5 @@ export interface HttpResponse {
   attempts: number;
 }
 
-export interface RequestStatistics {
-  /** requests sent (attempts), by label */
-  byLabel: Record<string, number>;
-  total: number;
-  retries: number;
-  rateLimited: number;
-  waitedForRateLimitMs: number;
-}
+/** A client's counts, which reports render: defined with the data that flows. */
+export type { RequestStatistics } from '../model.ts';

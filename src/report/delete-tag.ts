@@ -9,6 +9,7 @@ import type {
   Execution,
   KeptTarget,
   Outcome,
+  Repository,
   RequestStatistics,
   TagResult,
 } from '../model.ts';
@@ -155,12 +156,19 @@ export function writeDeleteTagReport(
     for (const line of renderDeleteTagText(report, console.colors, output.quiet)) console.out(line);
 }
 
+/** Where a target is, as both kinds of entry name it. */
+function targetFields(target: { repository: Repository; tag: string }) {
+  return {
+    repository: target.repository.path,
+    repositoryId: target.repository.id,
+    tag: target.tag,
+    location: `${target.repository.location}:${target.tag}`,
+  };
+}
+
 function toResultEntry(result: TagResult): ResultEntry {
   return {
-    repository: result.repository.path,
-    repositoryId: result.repository.id,
-    tag: result.tag,
-    location: `${result.repository.location}:${result.tag}`,
+    ...targetFields(result),
     outcome: result.outcome,
     ...(result.reason ? { reason: result.reason } : {}),
     ...(result.status ? { httpStatus: result.status } : {}),
@@ -169,10 +177,7 @@ function toResultEntry(result: TagResult): ResultEntry {
 
 function toKeptEntry(kept: KeptTarget): KeptEntry {
   return {
-    repository: kept.repository.path,
-    repositoryId: kept.repository.id,
-    tag: kept.tag,
-    location: `${kept.repository.location}:${kept.tag}`,
+    ...targetFields(kept),
     environment: kept.environment,
     because: kept.because,
   };
