@@ -20,16 +20,17 @@ import { projectPathOf } from '../plan/scope.ts';
 import { VERSION } from '../version.ts';
 import { REPORT_VERSION, type RequestCounts, requestCounts } from './common.ts';
 import type { Colors, Console } from './console.ts';
+import { writeDeleteTagArtifacts } from './delete-tag-artifacts.ts';
 import { count } from './format.ts';
+import { writeWholeFile } from './json-stream.ts';
 import {
-  JunitWriter,
-  type Link,
-  registryPageUrl,
-  writeAnnotations,
-  writeDotenv,
-} from './gitlab-artifacts.ts';
-import { type Redact, writeWholeFile } from './json-stream.ts';
-import { countOutcomes, isProblem, OUTCOME_STYLE, type OutcomeCounts, paintOutcome } from './outcomes.ts';
+  AS_ASKED,
+  countOutcomes,
+  isProblem,
+  OUTCOME_STYLE,
+  type OutcomeCounts,
+  paintOutcome,
+} from './outcomes.ts';
 
 export type Totals = OutcomeCounts;
 
@@ -183,7 +184,6 @@ function toKeptEntry(kept: KeptTarget): KeptEntry {
   };
 }
 
-const AS_ASKED = { protectedFails: true };
 const KEPT_LABEL = 'kept';
 
 function renderDeleteTagText(report: DeleteTagReport, colors: Colors, quiet: boolean): string[] {
@@ -253,51 +253,4 @@ function keptSummary(kept: readonly KeptEntry[]): string {
       ? environments.join(', ')
       : `${environments[0]} and ${environments.length - 1} more`;
   return `${kept.length} kept (deployed to ${named})`;
-}
-
-/** The artifacts GitLab reads (dotenv, annotations, JUnit), when asked for. */
-function writeDeleteTagArtifacts(
-  output: OutputOptions,
-  report: DeleteTagReport,
-  projectPath: string | undefined,
-  redact: Redact,
-): void {
-  if (output.dotenvFile) {
-    writeDotenv(
-      output.dotenvFile,
-      { ...report.totals, kept: report.kept.length, exitCode: report.exitCode, dryRun: report.dryRun },
-      redact,
-    );
-  }
-  if (output.annotationsFile) {
-    const links: Link[] = [];
-    if (output.projectUrl)
-      links.push({ label: 'Container registry', url: `${output.projectUrl}/container_registry` });
-    else if (projectPath)
-      links.push({ label: 'Container registry', url: registryPageUrl(report.gitlabUrl, projectPath) });
-    if (projectPath) {
-      for (const id of new Set(report.results.map((r) => r.repositoryId))) {
-        const path = report.results.find((r) => r.repositoryId === id)?.repository ?? String(id);
-        links.push({ label: path, url: registryPageUrl(report.gitlabUrl, projectPath, id) });
-      }
-    }
-    writeAnnotations(output.annotationsFile, links, redact);
-  }
-  if (output.junitFile) {
-    const junit = new JunitWriter(
-      output.junitFile,
-      `registry-cleaner delete-tag${report.dryRun ? ' (dry run)' : ''}`,
-      redact,
-    );
-    for (const entry of report.results) {
-      const problem = isProblem(entry.outcome, AS_ASKED)
-        ? `${entry.outcome}: ${entry.reason ?? ''}`
-        : undefined;
-      junit.add({ suite: entry.repository, name: entry.tag, ...(problem ? { failure: problem } : {}) });
-    }
-    for (const entry of report.kept)
-      junit.add({ suite: entry.repository, name: `${entry.tag} (kept: ${entry.because})` });
-    if (report.error) junit.add({ suite: 'registry-cleaner', name: 'run', failure: report.error });
-    junit.finish();
-  }
 }

@@ -27,6 +27,11 @@ export function isProblem(outcome: Outcome, { protectedFails }: { protectedFails
   return outcome === 'failed' || outcome === 'forbidden' || (protectedFails && outcome === 'protected');
 }
 
+/** delete-tag asked for its tags by name: a protected one is a failure. */
+export const AS_ASKED = { protectedFails: true };
+/** A sweep expects protected tags: they are not a failure of it. */
+export const IN_A_SWEEP = { protectedFails: false };
+
 export function countOutcomes(results: readonly Pick<TagResult, 'outcome'>[]): OutcomeCounts {
   const totals = Object.fromEntries(OUTCOMES.map((outcome) => [outcome, 0])) as OutcomeCounts;
   for (const result of results) totals[result.outcome]++;

@@ -4,7 +4,7 @@ import { ALREADY_GONE } from '../model.ts';
 import { describeCleanupPolicyRules } from '../plan/cleanup-policy.ts';
 import type { Colors } from './console.ts';
 import { count, formatBytes, table } from './format.ts';
-import { isProblem, paintOutcome } from './outcomes.ts';
+import { IN_A_SWEEP, isProblem, paintOutcome } from './outcomes.ts';
 import {
   addTotals,
   emptyTotals,
@@ -12,9 +12,6 @@ import {
   type RepositoryEntry,
   type TagEntry,
 } from './prune-entry.ts';
-
-/** A sweep expects protected tags: they are not a failure of it. */
-export const IN_A_SWEEP = { protectedFails: false };
 
 /** What each kind of tag time is, as the job log says it. */
 const AGE_SOURCE_WORDS: Record<RepositoryEntry['ageSource'], string> = {
