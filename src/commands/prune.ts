@@ -23,6 +23,7 @@ import { factsNeeded, type ProjectFacts, type RetentionRules } from '../plan/rul
 import { selectRepositories } from '../plan/scope.ts';
 import { requestCounts } from '../report/common.ts';
 import { Console } from '../report/console.ts';
+import { IN_A_SWEEP, isProblem } from '../report/outcomes.ts';
 import { Progress } from '../report/progress.ts';
 import { PruneArtifacts } from '../report/prune-artifacts.ts';
 import {
@@ -183,7 +184,7 @@ async function readPlanExecute(sweep: Sweep, repository: Repository): Promise<Re
   if (execution.stoppedBy) sweep.stoppedBy ??= execution.stoppedBy;
   progress.update({
     deleted: execution.results.filter((r) => r.outcome === 'deleted').length,
-    failed: execution.results.filter((r) => r.outcome === 'failed' || r.outcome === 'forbidden').length,
+    failed: execution.results.filter((r) => isProblem(r.outcome, IN_A_SWEEP)).length,
   });
   return repositoryEntry(plan, execution, now);
 }

@@ -11,6 +11,7 @@ import {
   writeDotenv,
 } from './gitlab-artifacts.ts';
 import type { Redact } from './json-stream.ts';
+import { IN_A_SWEEP, isProblem } from './outcomes.ts';
 import type { PruneTotals, RepositoryEntry } from './prune-entry.ts';
 
 export class PruneArtifacts {
@@ -37,7 +38,7 @@ export class PruneArtifacts {
         url: registryPageUrl(this.restUrl, path),
       });
     if (!this.junit) return;
-    const failed = entry.tags.filter((tag) => tag.outcome === 'failed' || tag.outcome === 'forbidden');
+    const failed = entry.tags.filter((tag) => tag.outcome && isProblem(tag.outcome, IN_A_SWEEP));
     const failure =
       entry.error ??
       (failed.length > 0
