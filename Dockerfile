@@ -60,7 +60,7 @@ LABEL org.opencontainers.image.title="registry-cleaner" \
       org.opencontainers.image.base.name="${NODE_IMAGE}"
 USER node
 WORKDIR /home/node
-# A small young generation keeps large sweeps' memory down (README, Performance).
+# A small young generation keeps large sweeps' memory down (docs/performance.md).
 ENV NODE_OPTIONS="--max-semi-space-size=4"
 # `docker run IMAGE prune …` runs registry-cleaner; GitLab Runner starts the container with the
 # image's entrypoint and its shell detection (sh -c …) as arguments, which run as given.

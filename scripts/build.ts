@@ -1,6 +1,6 @@
 // Bundles the CLI into one file, dist/registry-cleaner.mjs, that runs with no node_modules: a plain
 // esbuild bundle of src/bin.ts and its dependencies. Unminified: the minified bundle started slower
-// when measured (see the README's Performance section for start-up figures).
+// when measured (docs/performance.md has the start-up figures).
 
 import { chmodSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

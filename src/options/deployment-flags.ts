@@ -28,7 +28,7 @@ export const DEPLOYMENT_FLAGS: readonly Flag[] = [
     group: 'Retention rules',
     type: 'boolean',
     commands: ['delete-tag', 'prune'],
-    description: 'let the age and count rules delete the images environments run (see README)',
+    description: 'let the age and count rules delete the images environments run (see docs/deployments.md)',
     byCommand: {
       'delete-tag': {
         group: 'What to delete',

@@ -2,7 +2,7 @@
 
 import type { RequestStatistics } from '../model.ts';
 
-/** The JSON report's version: fields are stable, a new one is additive (README: "Output and reports"). */
+/** The JSON report's version: fields are stable, a new one is additive (docs/reports.md). */
 export const REPORT_VERSION = 1;
 
 export interface RequestCounts {

@@ -1,4 +1,4 @@
-// delete-tag's report: the JSON document (stable, versioned, documented in the README) and the
+// delete-tag's report: the JSON document (stable, versioned, documented in docs/reports.md) and the
 // text people read in a job log.
 
 import type { ExitCode } from '../errors.ts';

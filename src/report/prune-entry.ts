@@ -1,5 +1,5 @@
 // prune's report entry for one repository: its plan, the outcomes, totals and reclaimable bytes,
-// as the JSON report holds it and the text report renders it. Fields are documented in the README.
+// as the JSON report holds it and the text report renders it. Fields are documented in docs/reports.md.
 
 import type {
   AgeSource,

@@ -1,5 +1,5 @@
 // prune's JSON report, streamed: the head (run and policies) at the start, one item per repository
-// as it is done, the totals at the end. Field meanings are documented in the README.
+// as it is done, the totals at the end. Field meanings are documented in docs/reports.md.
 
 import type { Io } from '../io.ts';
 import { refKey } from '../model.ts';

@@ -19,6 +19,7 @@ const cannotResolve = missingSystemTools('the README pipeline tests', [GIT]);
 const cannotRunJobs = missingSystemTools('the README pipeline tests that run jobs', [GIT, RSYNC]);
 
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+const CLEANUP_POLICY_DOC = readFileSync(new URL('../../docs/cleanup-policy.md', import.meta.url), 'utf8');
 const HOME_REMOTE = 'https://gitlab.com/registry-cleaner/registry-cleaner.git';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -26,12 +27,12 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-/** The YAML code blocks of the README section under `heading`, in order. */
-function yamlBlocks(heading: string): string[] {
-  const start = README.indexOf(`\n${heading}\n`);
-  if (start < 0) throw new Error(`README has no section "${heading}"`);
-  const next = README.indexOf('\n### ', start + heading.length + 2);
-  const section = README.slice(start, next < 0 ? undefined : next);
+/** The YAML code blocks of the section under `heading` (of the README, or another page), in order. */
+function yamlBlocks(heading: string, page = README): string[] {
+  const start = page.indexOf(`\n${heading}\n`);
+  if (start < 0 && !page.startsWith(`${heading}\n`)) throw new Error(`no section "${heading}"`);
+  const next = page.indexOf('\n### ', Math.max(0, start) + heading.length + 2);
+  const section = page.slice(Math.max(0, start), next < 0 ? undefined : next);
   return [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].map((match) => match[1] as string);
 }
 
@@ -125,7 +126,7 @@ describe('README: Use in your pipeline', () => {
   test.skipIf(cannotResolve)(
     "migrating from GitLab's cleanup policy: the component example runs the policy, the pasted file reads as our rules",
     async () => {
-      const [component, pasted] = yamlBlocks("### Migrating from GitLab's cleanup policy");
+      const [component, pasted] = yamlBlocks("# Migrating from GitLab's cleanup policy", CLEANUP_POLICY_DOC);
       const repo = await checkoutWithTemplates(cleanups, { branch: 'main', remote: HOME_REMOTE });
       writeFileSync(join(repo.dir, '.gitlab-ci.yml'), atCommit(component!, repo.sha));
       const preview = parse(mustSucceed('--preview', await gitlabCiLocal(repo, ['--preview'])).stdout);
