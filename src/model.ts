@@ -38,6 +38,8 @@ export interface Connection {
   /** PEM bundle trusted in addition to Node's CAs */
   ca?: string;
   proxy: ProxySettings;
+  /** the container registry's origin (https://host[:port]); absent: GitLab's APIs only */
+  registryUrl?: string;
 }
 
 /** A project or group as the user named it: a numeric id or a full path (any case). */

@@ -1,6 +1,7 @@
 // Every flag, once: yargs is built from this table, and so is the REGISTRY_CLEANER_<FLAG>
 // environment mapping. No defaults live in yargs; options/ applies them, so that an explicit flag,
 // an environment variable and a default can be told apart.
+import { REGISTRY_FLAGS } from './registry-flags.ts';
 
 export type FlagType = 'string' | 'boolean' | 'number' | 'strings';
 export type CommandName = 'delete-tag' | 'prune';
@@ -25,10 +26,7 @@ export interface Flag {
   byCommand?: Partial<
     Record<CommandName, { description?: string; default?: string; group?: FlagGroup; once?: boolean }>
   >;
-  /**
-   * How a list flag's environment variable is split: tag names and paths never contain commas
-   * or spaces, but regular expressions can, so those take one per line.
-   */
+  /** How a list flag's variable is split: names and paths hold no commas or spaces; regexes, one per line. */
   envSeparator?: 'comma-or-space' | 'newline';
 }
 
@@ -215,6 +213,7 @@ export const FLAGS: readonly Flag[] = [
     description: 'PEM file of CA certificates to trust for GitLab (added to the system ones)',
     default: '$CI_SERVER_TLS_CA_FILE',
   },
+  ...REGISTRY_FLAGS,
   // behaviour and output
   {
     name: 'dry-run',
