@@ -110,6 +110,8 @@ const CLASS_OF: Record<FailureKind, 'unavailable' | 'wrong-endpoint' | 'auth' | 
   'listed-empty': 'response',
   'absence-unconfirmed': 'response',
   'anonymous-view': 'auth',
+  'registry-answer': 'response',
+  'registry-token-rejected': 'auth',
 };
 
 /** The error for a failure, of the class that gives its exit code and whether it stops the run. */

@@ -93,7 +93,12 @@ export type Failure =
   /** a tag's absence could not be confirmed: the listing was empty while GitLab counts `count` */
   | { kind: 'absence-unconfirmed'; repository: string; tag: string; count: number }
   /** GitLab answered as to an anonymous user (a job token where it does not count), without `missing` */
-  | { kind: 'anonymous-view'; action: string; missing: string };
+  | { kind: 'anonymous-view'; action: string; missing: string }
+  // The container registry's own API.
+  /** an answer of the registry's that is not the one asked for; `code` from its error body, when it sent one */
+  | { kind: 'registry-answer'; action: string; status: number; code?: string; message: string }
+  /** the registry refused a token GitLab had just issued for the request (401 invalid_token twice) */
+  | { kind: 'registry-token-rejected'; action: string };
 
 export type FailureKind = Failure['kind'];
 
@@ -123,6 +128,8 @@ export function statusOf(failure: Failure): number | undefined {
     case 'absence-unconfirmed':
     case 'anonymous-view':
       return 200;
+    case 'registry-token-rejected':
+      return 401;
     default:
       return undefined;
   }

@@ -1,0 +1,170 @@
+// GitLab's container registry, reached directly: its own API (`/gitlab/v1/`, registries with the
+// metadata database) lists 1,000 tags a page with their last push, and `/v2/` deletes a tag by name.
+// Whether it serves this run is found out once (discovery); when it does not — no registry URL, no
+// token, a legacy registry, no answer — the run uses GitLab's APIs instead, quietly (a trace line
+// with --verbose, and the report's `via`). A certificate the run does not trust is not quiet: it is
+// either a missing CA or someone in between, and the user has to say which.
+//
+// Requests go through a sibling of GitLab's client (same transport, CA and proxies; its own pacing
+// and statistics), each with the Bearer token of its repository path; a token the registry calls
+// expired is fetched anew once.
+
+import { errorFromFailure, RegistryCleanerError } from '../errors.ts';
+import type { FailureKind } from '../failure.ts';
+import type { Repository, RequestStatistics } from '../model.ts';
+import type { GitLabApi } from './api.ts';
+import { bearerAuthorization } from './authorization.ts';
+import type { HttpClient, HttpRequest, HttpResponse } from './http.ts';
+import { registryErrorCode, registryFailure } from './registry-errors.ts';
+import { RegistryTokens } from './registry-tokens.ts';
+
+/**
+ * Requests in flight to the registry, per request in flight to GitLab: the registry answers from its
+ * own database, one small transaction per tag, outside the Rails workers and the request limits that
+ * GitLab's concurrency and rate limit protect; a 429 of its own still paces it.
+ */
+export const REGISTRY_CONCURRENCY_FACTOR = 4;
+/** Discovery waits briefly and retries once: a registry that does not answer is not worth a long wait. */
+const DISCOVERY_TIMEOUT_MS = 5_000;
+const DISCOVERY_RETRIES = 1;
+/** Failures of the discovery that are not quiet: the certificate chain or name is wrong. */
+const TRUST_FAILURES: ReadonlySet<FailureKind> = new Set(['tls-untrusted', 'tls-wrong-name', 'tls-expired']);
+
+export interface RegistrySettings {
+  /** https://host[:port] */
+  origin: string;
+  /** requests in flight at once to the registry */
+  concurrency: number;
+  /** the run's per-request timeout; discovery waits less */
+  timeoutMs: number;
+  /** --verbose lines: why the run does not use the registry's API */
+  trace?: (line: string) => void;
+}
+
+type Send = Omit<HttpRequest, 'url' | 'headers'> & { url: URL };
+
+export class ContainerRegistry {
+  readonly origin: string;
+  readonly concurrency: number;
+  readonly http: HttpClient;
+  readonly tokens: RegistryTokens;
+  /** whether this run deletes through the registry (a job token: delete is granted on its own project) */
+  readonly deletes: boolean;
+  /** set when the registry refused deletes (405 UNSUPPORTED): later ones go through GitLab */
+  deletesRefused = false;
+  private readonly probe: HttpClient;
+  private readonly trace: (line: string) => void;
+  private discovery: Promise<string | undefined> | undefined;
+  private unavailable: string | undefined;
+
+  constructor(api: GitLabApi, settings: RegistrySettings) {
+    this.origin = settings.origin;
+    this.concurrency = settings.concurrency;
+    this.deletes = api.credential.kind === 'job';
+    // Personal, project and group tokens delete through GraphQL: 100 names a request, with the
+    // role GitLab checks; a registry token would carry delete only from Maintainer.
+    this.tokens = new RegistryTokens(api, this.deletes ? ['pull', 'delete'] : ['pull']);
+    this.http = api.http.sibling({
+      service: 'registry',
+      authorize: () => ({}),
+      concurrency: settings.concurrency,
+    });
+    this.probe = api.http.sibling({
+      service: 'registry',
+      authorize: () => ({}),
+      concurrency: 1,
+      timeoutMs: Math.min(DISCOVERY_TIMEOUT_MS, settings.timeoutMs),
+      retries: DISCOVERY_RETRIES,
+    });
+    this.trace = settings.trace ?? (() => {});
+  }
+
+  /** The registry's requests so far (the discovery's too). */
+  statistics(): RequestStatistics[] {
+    return [this.http.statistics, this.probe.statistics];
+  }
+
+  /** Why this run does not use the registry's API; undefined while it may. */
+  get fallbackReason(): string | undefined {
+    return this.unavailable;
+  }
+
+  /**
+   * The token to reach this repository through the registry's API, or undefined when the run uses
+   * GitLab's APIs: no token, or the registry's API is not there (asked once per run).
+   */
+  async reach(repository: Repository): Promise<string | undefined> {
+    if (this.unavailable) return undefined;
+    const token = await this.tokens.token(repository.path);
+    if (!token) return this.giveUp(this.tokens.refusal ?? 'GitLab gave no container registry token');
+    this.discovery ??= this.discover(token);
+    const why = await this.discovery;
+    return why ? this.giveUp(why) : token;
+  }
+
+  /** The registry URL of a path below its root: every segment encoded. */
+  url(segments: readonly string[], query: Record<string, string | number> = {}): URL {
+    const url = new URL(`${this.origin}/${segments.map(encodeURIComponent).join('/')}`);
+    for (const [name, value] of Object.entries(query)) url.searchParams.set(name, String(value));
+    return url;
+  }
+
+  /**
+   * A request about one repository path, with its token. A 401 that says the token is no longer
+   * valid (it expired) is sent once more with a new one; a second refusal is an error.
+   */
+  async send(path: string, req: Send): Promise<HttpResponse> {
+    const token = await this.tokens.token(path);
+    if (!token) throw registryFailure(req.action ?? req.label, { status: 401, message: 'no registry token' });
+    const response = await this.http.send({ ...req, headers: bearer(token) });
+    if (!tokenInvalid(response)) return response;
+    this.trace(`registry token for ${path} no longer valid (HTTP 401): fetching a new one`);
+    const renewed = await this.tokens.renew(path, token);
+    const again = renewed ? await this.http.send({ ...req, headers: bearer(renewed) }) : response;
+    if (tokenInvalid(again)) {
+      throw errorFromFailure({ kind: 'registry-token-rejected', action: req.action ?? req.label });
+    }
+    return again;
+  }
+
+  private giveUp(why: string): undefined {
+    if (!this.unavailable) this.trace(`not using the container registry's API (${this.origin}): ${why}`);
+    this.unavailable ??= why;
+    return undefined;
+  }
+
+  /** GET /gitlab/v1/: 200 on a registry with the metadata database, 404 (empty) on a legacy one. */
+  private async discover(token: string): Promise<string | undefined> {
+    try {
+      const response = await this.probe.send({
+        method: 'GET',
+        url: this.url(['gitlab', 'v1', '']),
+        label: 'registryBase',
+        action: "find out whether the container registry has GitLab's API",
+        headers: bearer(token),
+      });
+      if (response.status === 200) return undefined;
+      if (response.status === 404)
+        return 'a registry without the metadata database (its /gitlab/v1/ API answers 404)';
+      const code = registryErrorCode(response);
+      return `its /gitlab/v1/ API answered HTTP ${response.status}${code ? ` ${code}` : ''}`;
+    } catch (error) {
+      if (!(error instanceof RegistryCleanerError) || !error.failure) throw error;
+      if (TRUST_FAILURES.has(error.failure.kind)) throw error;
+      return `no answer from it (${error.message})`;
+    }
+  }
+}
+
+function bearer(token: string): Record<string, string> {
+  return bearerAuthorization(() => token)({});
+}
+
+/** 401 for the token itself (expired, unknown), not for a protected tag or an action it lacks. */
+function tokenInvalid(response: HttpResponse): boolean {
+  if (response.status !== 401) return false;
+  const challenge = response.headers['www-authenticate'] ?? '';
+  if (/error="?insufficient_scope/i.test(challenge)) return false;
+  const code = registryErrorCode(response);
+  return code === undefined || code === 'UNAUTHORIZED';
+}
