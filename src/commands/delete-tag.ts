@@ -3,6 +3,7 @@
 
 import { type ExitCode, exitCodeFor, RegistryCleanerError } from '../errors.ts';
 import { executeDeletes } from '../execute/delete-tags.ts';
+import { deletesThroughRegistry, executeRegistryDeletes } from '../execute/registry-deletes.ts';
 import { openGitLabApi } from '../gitlab/api.ts';
 import { listProjectRepositories } from '../gitlab/repositories.ts';
 import { unlistedTargets } from '../gitlab/tags.ts';
@@ -21,6 +22,7 @@ export async function runDeleteTag(options: DeleteTagOptions, io: Io): Promise<E
   const api = openGitLabApi(
     options.connection,
     options.output.verbose ? (line) => console.trace(line) : undefined,
+    io.addSecret,
   );
   const { concurrency } = options.connection;
 
@@ -34,7 +36,9 @@ export async function runDeleteTag(options: DeleteTagOptions, io: Io): Promise<E
       const absent = await unlistedTargets(api, plan.targets, concurrency);
       plan = planDeleteTag(repositories, options.repositories, options.tags, absent);
     } else {
-      execution = await executeDeletes(api, plan.targets, concurrency);
+      // Through the registry when it is known (a job token): its 404 says "already gone" outright.
+      const execute = deletesThroughRegistry(api) ? executeRegistryDeletes : executeDeletes;
+      execution = await execute(api, plan.targets, concurrency);
       error = execution.stoppedBy;
     }
   } catch (caught) {
@@ -56,7 +60,7 @@ export async function runDeleteTag(options: DeleteTagOptions, io: Io): Promise<E
     exitCode,
     plan,
     results,
-    statistics: api.http.statistics,
+    statistics: api.statistics(),
     error,
   });
   writeDeleteTagReport(report, options.output, plan, console, io);

@@ -59,6 +59,7 @@ export async function runPrune(options: PruneOptions, io: Io): Promise<ExitCode>
   const api = openGitLabApi(
     options.connection,
     options.output.verbose ? (line) => console.trace(line) : undefined,
+    io.addSecret,
   );
   const progress = new Progress(io, !options.output.quiet);
   const json = openPruneJson(options, io, now);
@@ -112,14 +113,14 @@ export async function runPrune(options: PruneOptions, io: Io): Promise<ExitCode>
   json?.finish({
     totals: total,
     reclaimableIsUpperBound,
-    requests: requestCounts(api.http.statistics),
+    requests: requestCounts(api.statistics()),
     warnings: options.warnings,
     finishedAt: io.now().toISOString(),
     exitCode,
     ...(stoppedBy ? { error: explain(stoppedBy) } : {}),
   });
   artifacts.finish(total, exitCode, options.dryRun, stoppedBy && explain(stoppedBy));
-  text?.finish(total, { requests: api.http.statistics.total, finishedAt: io.now(), exitCode });
+  text?.finish(total, { requests: api.statistics().total, finishedAt: io.now(), exitCode });
   if (stoppedBy) throw stoppedBy;
   return exitCode;
 }
