@@ -1,14 +1,14 @@
 // Deletes through the container registry (a CI job token, whose registry token carries delete on its
 // own project): one DELETE per tag, by name, with the registry's own answers — 202 deleted, 404
 // "already gone" without a listing to confirm it, 401 PROTECTED_TAG / IMMUTABLE_TAG protected.
-// Tags the registry will not take (deletes turned off: 405; no token; delete left out of it) go
-// through GitLab as before.
+// Tags the registry will not take (deletes turned off: 405; no token; delete left out of it; a
+// registry that never answers) go through GitLab as before.
 
 import { mapConcurrent } from '../concurrency.ts';
 import { AuthError, endsRun, RegistryCleanerError } from '../errors.ts';
 import { explain } from '../explain.ts';
 import type { GitLabApi } from '../gitlab/api.ts';
-import type { ContainerRegistry } from '../gitlab/registry-client.ts';
+import { type ContainerRegistry, RegistryUnavailable } from '../gitlab/registry-client.ts';
 import { deleteTagThroughRegistry, type RegistryDeleteAnswer } from '../gitlab/registry-delete.ts';
 import { ALREADY_GONE, type DeleteTarget, type Execution, type TagResult } from '../model.ts';
 import { executeDeletes } from './delete-tags.ts';
@@ -39,7 +39,8 @@ export async function executeRegistryDeletes(
     async (target, index): Promise<TagResult | undefined> => {
       const base = { repository: target.repository, tag: target.tag };
       if (stoppedBy) return { ...base, outcome: 'failed', reason: `not tried: ${explain(stoppedBy)}` };
-      const token = registry.deletesRefused ? undefined : await registry.tokens.token(target.repository.path);
+      const usable = !registry.deletesRefused && registry.fallbackReason === undefined;
+      const token = usable ? await registry.tokens.token(target.repository.path) : undefined;
       if (!token) {
         throughGitLab.push(index);
         return undefined;
@@ -51,6 +52,11 @@ export async function executeRegistryDeletes(
         if (!settled) throughGitLab.push(index);
         return settled && { ...base, ...settled };
       } catch (error) {
+        // The registry never answered (a stop job's first DELETE): GitLab deletes the tags.
+        if (error instanceof RegistryUnavailable) {
+          throughGitLab.push(index);
+          return undefined;
+        }
         if (!(error instanceof RegistryCleanerError)) throw error;
         if (endsRun(error)) stoppedBy ??= error;
         return {

@@ -12,6 +12,7 @@ import { GitLabResponseError } from '../errors.ts';
 import type { Inventory, ReadStrategy, Repository } from '../model.ts';
 import type { GitLabApi } from './api.ts';
 import { readAllTagsGraphql, readTagsByTime } from './graphql-tags.ts';
+import { RegistryUnavailable } from './registry-client.ts';
 import { RegistryFeatures } from './registry-features.ts';
 import { RegistryListingRefused, readTagsRegistry } from './registry-tags.ts';
 import { countTags } from './repositories.ts';
@@ -46,8 +47,9 @@ export class InventoryReader {
     try {
       return await readTagsRegistry(registry, repository, strategy);
     } catch (error) {
-      // The token lacks pull on this path: GitLab decides what this user may read.
-      if (error instanceof RegistryListingRefused) return undefined;
+      // The token lacks pull on this path (GitLab decides what this user may read), or the
+      // registry stopped answering before it ever did.
+      if (error instanceof RegistryListingRefused || error instanceof RegistryUnavailable) return undefined;
       throw error;
     }
   }

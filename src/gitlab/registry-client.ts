@@ -1,9 +1,10 @@
 // GitLab's container registry, reached directly: its own API (`/gitlab/v1/`, registries with the
 // metadata database) lists 1,000 tags a page with their last push, and `/v2/` deletes a tag by name.
-// Whether it serves this run is found out once (discovery); when it does not — no registry URL, no
-// token, a legacy registry, no answer — the run uses GitLab's APIs instead, quietly (a trace line
-// with --verbose, and the report's `via`). A certificate the run does not trust is not quiet: it is
-// either a missing CA or someone in between, and the user has to say which.
+// Whether it serves this run is found out once (discovery, or a stop job's first DELETE); when it
+// does not — no registry URL, no token, a legacy registry, no answer — the run uses GitLab's APIs
+// instead, quietly (a trace line with --verbose, and the report's `via`). Until the registry has
+// answered once, requests wait briefly and are retried once. A certificate the run does not trust
+// is not quiet: it is either a missing CA or someone in between, and the user has to say which.
 //
 // Requests go through a sibling of GitLab's client (same transport, CA and proxies; its own pacing
 // and statistics), each with the Bearer token of its repository path; a token the registry calls
@@ -24,10 +25,15 @@ import { RegistryTokens } from './registry-tokens.ts';
  * GitLab's concurrency and rate limit protect; a 429 of its own still paces it.
  */
 export const REGISTRY_CONCURRENCY_FACTOR = 4;
-/** Discovery waits briefly and retries once: a registry that does not answer is not worth a long wait. */
-const DISCOVERY_TIMEOUT_MS = 5_000;
-const DISCOVERY_RETRIES = 1;
-/** Failures of the discovery that are not quiet: the certificate chain or name is wrong. */
+/**
+ * New tokens one request may need: the first may be one another request renewed and that expired
+ * meanwhile; the second is fetched for this request alone.
+ */
+const MAX_RENEWALS = 2;
+/** The first request waits briefly and is retried once: a registry that does not answer is not worth a long wait. */
+const FIRST_TIMEOUT_MS = 5_000;
+const FIRST_RETRIES = 1;
+/** Failures before the registry first answered that are not quiet: the certificate chain or name is wrong. */
 const TRUST_FAILURES: ReadonlySet<FailureKind> = new Set(['tls-untrusted', 'tls-wrong-name', 'tls-expired']);
 
 export interface RegistrySettings {
@@ -43,6 +49,9 @@ export interface RegistrySettings {
 
 type Send = Omit<HttpRequest, 'url' | 'headers'> & { url: URL };
 
+/** The registry is not there for this run (no answer before it ever answered): use GitLab's APIs. */
+export class RegistryUnavailable extends Error {}
+
 export class ContainerRegistry {
   readonly origin: string;
   readonly concurrency: number;
@@ -56,6 +65,8 @@ export class ContainerRegistry {
   private readonly trace: (line: string) => void;
   private discovery: Promise<string | undefined> | undefined;
   private unavailable: string | undefined;
+  /** whether the registry has answered (anything) in this run */
+  private answered = false;
 
   constructor(api: GitLabApi, settings: RegistrySettings) {
     this.origin = settings.origin;
@@ -73,8 +84,8 @@ export class ContainerRegistry {
       service: 'registry',
       authorize: () => ({}),
       concurrency: 1,
-      timeoutMs: Math.min(DISCOVERY_TIMEOUT_MS, settings.timeoutMs),
-      retries: DISCOVERY_RETRIES,
+      timeoutMs: Math.min(FIRST_TIMEOUT_MS, settings.timeoutMs),
+      retries: FIRST_RETRIES,
     });
     this.trace = settings.trace ?? (() => {});
   }
@@ -95,11 +106,13 @@ export class ContainerRegistry {
    */
   async reach(repository: Repository): Promise<string | undefined> {
     if (this.unavailable) return undefined;
-    const token = await this.tokens.token(repository.path);
-    if (!token) return this.giveUp(this.tokens.refusal ?? 'GitLab gave no container registry token');
-    this.discovery ??= this.discover(token);
+    // The first repository's token serves the discovery; the others wait for its verdict before
+    // asking GitLab for tokens of their own.
+    this.discovery ??= this.discoverWith(repository.path);
     const why = await this.discovery;
-    return why ? this.giveUp(why) : token;
+    if (why) return this.giveUp(why);
+    const token = await this.tokens.token(repository.path);
+    return token ?? this.giveUp(this.tokens.refusal ?? 'GitLab gave no container registry token');
   }
 
   /** The registry URL of a path below its root: every segment encoded. */
@@ -111,20 +124,20 @@ export class ContainerRegistry {
 
   /**
    * A request about one repository path, with its token. A 401 that says the token is no longer
-   * valid (it expired) is sent once more with a new one; a second refusal is an error.
+   * valid (it expired) is sent again with a newer one: the one another request already renewed,
+   * else a new one; a token fetched for this request and refused too is an error.
    */
   async send(path: string, req: Send): Promise<HttpResponse> {
-    const token = await this.tokens.token(path);
-    if (!token) throw registryFailure(req.action ?? req.label, { status: 401, message: 'no registry token' });
-    const response = await this.http.send({ ...req, headers: bearer(token) });
-    if (!tokenInvalid(response)) return response;
-    this.trace(`registry token for ${path} no longer valid (HTTP 401): fetching a new one`);
-    const renewed = await this.tokens.renew(path, token);
-    const again = renewed ? await this.http.send({ ...req, headers: bearer(renewed) }) : response;
-    if (tokenInvalid(again)) {
-      throw errorFromFailure({ kind: 'registry-token-rejected', action: req.action ?? req.label });
+    const action = req.action ?? req.label;
+    let token = await this.tokens.token(path);
+    for (let renewals = 0; ; renewals++) {
+      if (!token) throw registryFailure(action, { status: 401, message: 'no registry token' });
+      const response = await this.request({ ...req, headers: bearer(token) });
+      if (!tokenInvalid(response)) return response;
+      if (renewals === MAX_RENEWALS) throw errorFromFailure({ kind: 'registry-token-rejected', action });
+      this.trace(`registry token for ${path} no longer valid (HTTP 401): fetching a new one`);
+      token = await this.tokens.renew(path, token);
     }
-    return again;
   }
 
   private giveUp(why: string): undefined {
@@ -133,26 +146,53 @@ export class ContainerRegistry {
     return undefined;
   }
 
+  private async discoverWith(path: string): Promise<string | undefined> {
+    const token = await this.tokens.token(path);
+    if (!token) return this.tokens.refusal ?? 'GitLab gave no container registry token';
+    return this.discover(token);
+  }
+
+  /**
+   * One request: with the run's patience once the registry has answered, else briefly (the
+   * probe's timeout and one retry). Before its first answer, a failure other than an untrusted
+   * certificate means the registry is not there: RegistryUnavailable.
+   */
+  private async request(req: HttpRequest): Promise<HttpResponse> {
+    if (this.answered) return this.http.send(req);
+    try {
+      const response = await this.probe.send(req);
+      this.answered = true;
+      // It is there, but failing: the run's patience from now on.
+      return response.status >= 500 || response.status === 429 ? this.http.send(req) : response;
+    } catch (error) {
+      if (this.answered || !(error instanceof RegistryCleanerError) || !error.failure) throw error;
+      if (TRUST_FAILURES.has(error.failure.kind)) throw error;
+      const why = `no answer from it (${error.message})`;
+      this.giveUp(why);
+      throw new RegistryUnavailable(why);
+    }
+  }
+
   /** GET /gitlab/v1/: 200 on a registry with the metadata database, 404 (empty) on a legacy one. */
   private async discover(token: string): Promise<string | undefined> {
+    let response: HttpResponse;
     try {
-      const response = await this.probe.send({
+      response = await this.request({
         method: 'GET',
         url: this.url(['gitlab', 'v1', '']),
         label: 'registryBase',
         action: "find out whether the container registry has GitLab's API",
         headers: bearer(token),
       });
-      if (response.status === 200) return undefined;
-      if (response.status === 404)
-        return 'a registry without the metadata database (its /gitlab/v1/ API answers 404)';
-      const code = registryErrorCode(response);
-      return `its /gitlab/v1/ API answered HTTP ${response.status}${code ? ` ${code}` : ''}`;
     } catch (error) {
-      if (!(error instanceof RegistryCleanerError) || !error.failure) throw error;
-      if (TRUST_FAILURES.has(error.failure.kind)) throw error;
-      return `no answer from it (${error.message})`;
+      if (error instanceof RegistryUnavailable) return error.message;
+      throw error;
     }
+    if (response.status === 200) return undefined;
+    if (response.status === 404)
+      return 'a registry without the metadata database (its /gitlab/v1/ API answers 404)';
+    const code = registryErrorCode(response);
+    return `its /gitlab/v1/ API answered HTTP ${response.status}${code ? ` ${code}` : ''}`;
   }
 }
 

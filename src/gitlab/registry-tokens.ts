@@ -14,11 +14,18 @@ export type RegistryAction = 'pull' | 'delete';
 
 const SERVICE = 'container_registry';
 
+/** A token as cached: its fetch, and its value once it arrived (undefined while pending, or none). */
+interface Cached {
+  fetch: Promise<string | undefined>;
+  value?: string | undefined;
+  settled: boolean;
+}
+
 export class RegistryTokens {
   private readonly api: GitLabApi;
   private readonly actions: readonly RegistryAction[];
-  /** by repository path: the token last fetched for it (undefined: GitLab gave none) */
-  private readonly byPath = new Map<string, Promise<string | undefined>>();
+  /** by repository path: the token last fetched for it */
+  private readonly byPath = new Map<string, Cached>();
   /** why GitLab gave no token, once it refused one */
   refusal: string | undefined;
 
@@ -30,31 +37,38 @@ export class RegistryTokens {
   /** Fetches in one request the tokens of the paths not cached yet (a stop job's targets). */
   prefetch(paths: readonly string[]): void {
     const missing = [...new Set(paths.filter((path) => !this.byPath.has(path)))];
-    if (missing.length === 0) return;
-    const fetched = this.fetch(missing);
-    for (const path of missing) this.byPath.set(path, fetched);
+    if (missing.length > 0) this.remember(missing, this.fetch(missing));
   }
 
   /** The token for a repository path: fetched once, then cached until the registry refuses it. */
   token(path: string): Promise<string | undefined> {
-    let token = this.byPath.get(path);
-    if (!token) {
-      token = this.fetch([path]);
-      this.byPath.set(path, token);
-    }
-    return token;
+    return (this.byPath.get(path) ?? this.remember([path], this.fetch([path]))).fetch;
   }
 
   /**
    * A new token for `path`, after the registry refused `stale` as expired. Requests that met the
-   * same expiry together share one renewal.
+   * same expiry share one renewal: a fetch under way, or a token other than `stale`, is theirs too.
+   * Decided before any await, so that two refusals at once cannot both fetch.
    */
-  async renew(path: string, stale: string): Promise<string | undefined> {
-    const current = await this.byPath.get(path);
-    if (current !== undefined && current !== stale) return current;
-    const renewed = this.fetch([path]);
-    this.byPath.set(path, renewed);
-    return renewed;
+  renew(path: string, stale: string): Promise<string | undefined> {
+    const cached = this.byPath.get(path);
+    if (cached && (!cached.settled || cached.value !== stale)) return cached.fetch;
+    return this.remember([path], this.fetch([path])).fetch;
+  }
+
+  private remember(paths: readonly string[], fetch: Promise<string | undefined>): Cached {
+    const cached: Cached = { fetch, settled: false };
+    void fetch.then(
+      (value) => {
+        cached.value = value;
+        cached.settled = true;
+      },
+      () => {
+        cached.settled = true;
+      },
+    );
+    for (const path of paths) this.byPath.set(path, cached);
+    return cached;
   }
 
   private async fetch(paths: readonly string[]): Promise<string | undefined> {

@@ -6,7 +6,7 @@ import { describe, expect, test } from 'vitest';
 import { executeRepositoryPlan } from '../../src/execute/prune-deletes.ts';
 import { executeRegistryDeletes } from '../../src/execute/registry-deletes.ts';
 import { basic, nockToken, REGISTRY, RENEWED, registryApi, TOKEN } from './registry-support.ts';
-import { JOB, ORIGIN, planDeleting, repository, useNock } from './support.ts';
+import { JOB, networkError, ORIGIN, planDeleting, repository, useNock } from './support.ts';
 
 useNock();
 
@@ -86,7 +86,8 @@ describe('a plan read through the registry, with a job token', () => {
 
   test('the registry failing still after the retries stops the run; nothing is called deleted', async () => {
     nockToken(JOB_BASIC);
-    nock(REGISTRY).delete(`${MANIFESTS}/a`).times(4).reply(503, registryError('UNAVAILABLE'));
+    // The first answer (a 503, retried once) shows the registry is there: then the run's retries.
+    nock(REGISTRY).delete(`${MANIFESTS}/a`).times(6).reply(503, registryError('UNAVAILABLE'));
     const { api } = registryApi(JOB, 1);
     const execution = await executeRepositoryPlan(api, viaRegistry(['a', 'b']), 1);
     expect(execution.stoppedBy?.message).toMatch(/^kept-failing: delete tag a of acme\/web-app \(HTTP 503/);
@@ -124,6 +125,17 @@ describe("the stop job's targets", () => {
       ['acme/web-app', 'deleted'],
       ['acme/web-app/api', 'absent'],
     ]);
+  });
+
+  test('a registry that never answers (the first DELETE, retried once): the targets go through REST', async () => {
+    nockToken(JOB_BASIC);
+    nock(REGISTRY).delete(`${MANIFESTS}/review-x`).times(2).replyWithError(networkError('ECONNREFUSED'));
+    nock(ORIGIN).delete(`${REST_TAGS}/review-x`).reply(200, '');
+    const { api, registry, traces } = registryApi();
+    const execution = await executeRegistryDeletes(api, [{ repository: repository(), tag: 'review-x' }], 1);
+    expect(execution.results.map((r) => r.outcome)).toEqual(['deleted']);
+    expect(registry.fallbackReason).toMatch(/^no answer from it/);
+    expect(traces.join('\n')).toMatch(/not using the container registry's API/);
   });
 
   test('no token: every target through REST', async () => {

@@ -178,9 +178,10 @@ describe('an expired token', () => {
     expect(traces.join('\n')).toMatch(/registry token for acme\/web-app no longer valid/);
   });
 
-  test('a new token refused too: the run stops (auth), it does not loop', async () => {
+  test('a token fetched for the request and refused too: the run stops (auth), it does not loop', async () => {
     nockToken(basic('gitlab-ci-token', JOB.value));
     nockToken(basic('gitlab-ci-token', JOB.value), 'pull,delete', RENEWED);
+    nockToken(basic('gitlab-ci-token', JOB.value), 'pull,delete', 'rgt-third-token-0123456789abcdef');
     const invalid = {
       'www-authenticate': 'Bearer realm="x",service="container_registry",error="invalid_token"',
     };
@@ -189,12 +190,38 @@ describe('an expired token', () => {
       .reply(200, '')
       .get(LIST)
       .query(true)
-      .times(2)
+      .times(3)
       .reply(401, { errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] }, invalid);
     const { api } = registryApi();
     const error = await new InventoryReader(api, 2).read(repository(), everything).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthError);
     expect(explain(error)).toMatch(/^the container registry rejected the token GitLab had just issued/);
+  });
+
+  test('requests that met the same expiry share one renewal', async () => {
+    nockToken(basic('gitlab-ci-token', JOB.value));
+    nockToken(basic('gitlab-ci-token', JOB.value), 'pull,delete', RENEWED);
+    const invalid = {
+      'www-authenticate': 'Bearer realm="x",service="container_registry",error="invalid_token"',
+    };
+    nock(REGISTRY)
+      .get('/gitlab/v1/a')
+      .times(2)
+      .matchHeader('authorization', `Bearer ${TOKEN}`)
+      .reply(401, { errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] }, invalid)
+      .get('/gitlab/v1/a')
+      .times(2)
+      .matchHeader('authorization', `Bearer ${RENEWED}`)
+      .reply(200, {});
+    const { registry } = registryApi();
+    const send = () =>
+      registry.send('acme/web-app', {
+        method: 'GET',
+        url: new URL(`${REGISTRY}/gitlab/v1/a`),
+        label: 'probe',
+      });
+    const answers = await Promise.all([send(), send()]);
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
   });
 });
 
