@@ -41,7 +41,8 @@ export async function deleteTagThroughRegistry(
   });
   const code = registryErrorCode(response);
   const { status } = response;
-  if (status === 202 || status === 200 || status === 204) return { kind: 'deleted', status };
+  // The registry confirms a delete with 202 and nothing else; a 200 is someone else's answer.
+  if (status === 202) return { kind: 'deleted', status };
   if (status === 404 && (code === 'MANIFEST_UNKNOWN' || code === 'NAME_UNKNOWN'))
     return { kind: 'absent', status };
   if (status === 401 && code && PROTECTION_CODES.has(code)) return { kind: 'protected', status, code };
