@@ -38,6 +38,11 @@ import { PruneTextReport } from '../report/prune-text.ts';
 
 /** Repositories read and planned at once: bounds memory to a few repositories' plans. */
 const REPOSITORIES_AT_ONCE = 4;
+/**
+ * Through the registry's own API a repository is read in a few pages and its deletes fill the
+ * registry's request slots: two at once keep it as busy, with half the plans in memory.
+ */
+const REPOSITORIES_AT_ONCE_THROUGH_REGISTRY = 2;
 
 /** What sweeping a repository of one policy needs. */
 interface Sweep {
@@ -87,7 +92,8 @@ export async function runPrune(options: PruneOptions, io: Io): Promise<ExitCode>
       progress.update({ repositoriesTotal: inScope.length });
       text?.expect(inScope);
       const sweep: Sweep = { api, options, policy, now, progress, facts, reader };
-      await mapConcurrent(inScope, REPOSITORIES_AT_ONCE, async (repository) =>
+      const atOnce = api.registry ? REPOSITORIES_AT_ONCE_THROUGH_REGISTRY : REPOSITORIES_AT_ONCE;
+      await mapConcurrent(inScope, atOnce, async (repository) =>
         reportRepository(await sweepRepository(sweep, repository)),
       );
       stoppedBy = sweep.stoppedBy;

@@ -39,9 +39,13 @@ export async function executeRegistryDeletes(
     async (target, index): Promise<TagResult | undefined> => {
       const base = { repository: target.repository, tag: target.tag };
       if (stoppedBy) return { ...base, outcome: 'failed', reason: `not tried: ${explain(stoppedBy)}` };
+      // Wait for a slot before building the request: a request waiting its turn (several
+      // repositories delete at once) would otherwise hold its makings the whole time.
+      const release = await registry.slots.acquire();
       const usable = !registry.deletesRefused && registry.fallbackReason === undefined;
       const token = usable ? await registry.tokens.token(target.repository.path) : undefined;
       if (!token) {
+        release();
         throughGitLab.push(index);
         return undefined;
       }
@@ -64,6 +68,8 @@ export async function executeRegistryDeletes(
           outcome: error instanceof AuthError ? 'forbidden' : 'failed',
           reason: explain(error),
         };
+      } finally {
+        release();
       }
     },
   );

@@ -10,6 +10,7 @@
 // and statistics), each with the Bearer token of its repository path; a token the registry calls
 // expired is fetched anew once.
 
+import { Semaphore } from '../concurrency.ts';
 import { errorFromFailure, RegistryCleanerError } from '../errors.ts';
 import type { FailureKind } from '../failure.ts';
 import type { Repository, RequestStatistics } from '../model.ts';
@@ -33,6 +34,8 @@ const MAX_RENEWALS = 2;
 /** The first request waits briefly and is retried once: a registry that does not answer is not worth a long wait. */
 const FIRST_TIMEOUT_MS = 5_000;
 const FIRST_RETRIES = 1;
+/** Authorization headers and URL prefixes kept: a few repositories' at a time. */
+const CACHED_HEADERS = 16;
 /** Failures before the registry first answered that are not quiet: the certificate chain or name is wrong. */
 const TRUST_FAILURES: ReadonlySet<FailureKind> = new Set(['tls-untrusted', 'tls-wrong-name', 'tls-expired']);
 
@@ -57,6 +60,8 @@ export class ContainerRegistry {
   readonly concurrency: number;
   readonly http: HttpClient;
   readonly tokens: RegistryTokens;
+  /** one per request in flight to the registry, for callers that queue many (deletes) */
+  readonly slots: Semaphore;
   /** whether this run deletes through the registry (a job token: delete is granted on its own project) */
   readonly deletes: boolean;
   /** set when the registry refused deletes (405 UNSUPPORTED): later ones go through GitLab */
@@ -67,10 +72,13 @@ export class ContainerRegistry {
   private unavailable: string | undefined;
   /** whether the registry has answered (anything) in this run */
   private answered = false;
+  private readonly headers = new Map<string, Record<string, string>>();
+  private readonly manifests = new Map<string, string>();
 
   constructor(api: GitLabApi, settings: RegistrySettings) {
     this.origin = settings.origin;
     this.concurrency = settings.concurrency;
+    this.slots = new Semaphore(settings.concurrency);
     this.deletes = api.credential.kind === 'job';
     // Personal, project and group tokens delete through GraphQL: 100 names a request, with the
     // role GitLab checks; a registry token would carry delete only from Maintainer.
@@ -122,6 +130,17 @@ export class ContainerRegistry {
     return url;
   }
 
+  /** `<registry>/v2/<path>/manifests/`, where its tags are deleted by name (kept per path: one per delete). */
+  manifestsUrl(path: string): string {
+    let url = this.manifests.get(path);
+    if (url === undefined) {
+      url = `${this.origin}/v2/${path.split('/').map(encodeURIComponent).join('/')}/manifests/`;
+      if (this.manifests.size >= CACHED_HEADERS) this.manifests.clear();
+      this.manifests.set(path, url);
+    }
+    return url;
+  }
+
   /**
    * A request about one repository path, with its token. A 401 that says the token is no longer
    * valid (it expired) is sent again with a newer one: the one another request already renewed,
@@ -132,12 +151,26 @@ export class ContainerRegistry {
     let token = await this.tokens.token(path);
     for (let renewals = 0; ; renewals++) {
       if (!token) throw registryFailure(action, { status: 401, message: 'no registry token' });
-      const response = await this.request({ ...req, headers: bearer(token) });
+      const response = await this.request({ ...req, headers: this.bearer(token) });
       if (!tokenInvalid(response)) return response;
       if (renewals === MAX_RENEWALS) throw errorFromFailure({ kind: 'registry-token-rejected', action });
       this.trace(`registry token for ${path} no longer valid (HTTP 401): fetching a new one`);
       token = await this.tokens.renew(path, token);
     }
+  }
+
+  /**
+   * The Authorization header of a token, one object per token: a registry token (a JWT) is a
+   * kilobyte, and a sweep sends it tens of thousands of times.
+   */
+  private bearer(token: string): Record<string, string> {
+    let headers = this.headers.get(token);
+    if (!headers) {
+      if (this.headers.size >= CACHED_HEADERS) this.headers.clear();
+      headers = bearerAuthorization(() => token)({});
+      this.headers.set(token, headers);
+    }
+    return headers;
   }
 
   private giveUp(why: string): undefined {
@@ -182,7 +215,7 @@ export class ContainerRegistry {
         url: this.url(['gitlab', 'v1', '']),
         label: 'registryBase',
         action: "find out whether the container registry has GitLab's API",
-        headers: bearer(token),
+        headers: this.bearer(token),
       });
     } catch (error) {
       if (error instanceof RegistryUnavailable) return error.message;
@@ -194,10 +227,6 @@ export class ContainerRegistry {
     const code = registryErrorCode(response);
     return `its /gitlab/v1/ API answered HTTP ${response.status}${code ? ` ${code}` : ''}`;
   }
-}
-
-function bearer(token: string): Record<string, string> {
-  return bearerAuthorization(() => token)({});
 }
 
 /** 401 for the token itself (expired, unknown), not for a protected tag or an action it lacks. */

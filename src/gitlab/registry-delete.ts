@@ -35,7 +35,7 @@ export async function deleteTagThroughRegistry(
   const action = `delete tag ${tag} of ${path}`;
   const response = await registry.send(path, {
     method: 'DELETE',
-    url: registry.url(['v2', ...path.split('/'), 'manifests', tag]),
+    url: new URL(`${registry.manifestsUrl(path)}${encodeURIComponent(tag)}`),
     label: 'registryDeleteTag',
     action,
   });
