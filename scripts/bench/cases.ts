@@ -15,7 +15,7 @@ export const RULE: RetentionRule = { olderThanDays: 14, keepLatest: 10 };
 export const SCENARIO = { repositories: 10, days: 56, seed: 42 };
 const COLD_START_RUNS = 30;
 
-const PRUNE_CASES: Record<string, { token: TokenKind; tags: number }> = {
+const PRUNE_CASES: Record<string, { token: TokenKind; tags: number; registry?: boolean }> = {
   'pat-1k': { token: 'pat', tags: 1_000 },
   'pat-10k': { token: 'pat', tags: 10_000 },
   'pat-100k': { token: 'pat', tags: 100_000 },
@@ -23,6 +23,12 @@ const PRUNE_CASES: Record<string, { token: TokenKind; tags: number }> = {
   'job-10k': { token: 'job', tags: 10_000 },
   // one details GET per tag and one DELETE per doomed tag: over an hour at 2,000 requests/minute
   'job-100k': { token: 'job', tags: 100_000 },
+  // the registry's own API: 1,000 tags a page with the last push, one DELETE per tag to the registry
+  'registry-job-1k': { token: 'job', tags: 1_000, registry: true },
+  'registry-job-10k': { token: 'job', tags: 10_000, registry: true },
+  'registry-job-100k': { token: 'job', tags: 100_000, registry: true },
+  // listing through the registry, deleting through GraphQL
+  'registry-pat-10k': { token: 'pat', tags: 10_000, registry: true },
 };
 const NAIVE_CASES: Record<string, number> = { 'naive-1k': 1_000, 'naive-10k': 10_000 };
 /** the personal-token sweep, fault-free and with this share of requests faulted (issue 12: ≤ 2×) */
@@ -32,13 +38,25 @@ const FAULT_COST_CASES: Record<string, { tags: number; faultRate: number }> = {
 
 export const ALL_CASES = [
   'stop-job',
+  'stop-job-registry',
   'bundle',
   'regex',
   ...Object.keys(PRUNE_CASES),
   ...Object.keys(NAIVE_CASES),
   ...Object.keys(FAULT_COST_CASES),
 ];
-export const QUICK_CASES = ['stop-job', 'bundle', 'regex', 'pat-1k', 'pat-10k', 'job-1k', 'naive-1k'];
+export const QUICK_CASES = [
+  'stop-job',
+  'stop-job-registry',
+  'bundle',
+  'regex',
+  'pat-1k',
+  'pat-10k',
+  'job-1k',
+  'registry-job-1k',
+  'registry-job-10k',
+  'naive-1k',
+];
 export const DEFAULT_CASES = ALL_CASES.filter((name) => name !== 'job-100k');
 
 /** Runs one case and files its figures under its name. */
@@ -52,10 +70,18 @@ export async function runCase(
   const naive = NAIVE_CASES[name];
   const faultCost = FAULT_COST_CASES[name];
   if (name === 'stop-job') figures.stopJob = await runStopJobCase(conditions);
+  else if (name === 'stop-job-registry') figures.stopJobRegistry = await runStopJobCase(conditions, true);
   else if (name === 'bundle') figures.bundle = await runBundleCase(COLD_START_RUNS);
   else if (name === 'regex') figures.regex = runRegexCase();
   else if (prune)
-    figures.prune[name] = await runPruneCase(name, prune.token, shape(prune.tags), RULE, conditions);
+    figures.prune[name] = await runPruneCase(
+      name,
+      prune.token,
+      shape(prune.tags),
+      RULE,
+      conditions,
+      prune.registry,
+    );
   else if (naive) figures.naive[name] = await runNaiveCase(name, shape(naive), RULE, conditions);
   else if (faultCost)
     figures.faultCost[name] = await runFaultCostCase(

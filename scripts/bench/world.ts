@@ -37,6 +37,8 @@ export async function startWorld(
   shape: WorldShape,
   conditions: ServerConditions,
   interceptor?: Interceptor,
+  /** serve the container registry on a port of its own (its API and deletes) */
+  registryListener = false,
 ): Promise<BenchWorld> {
   const state = new SandboxState();
   const world = seedRetentionWorld(state, { projects: 1, ...shape });
@@ -46,6 +48,7 @@ export async function startWorld(
     latencyMs: conditions.latencyMs,
     maxConcurrency: conditions.maxConcurrency,
     ...(conditions.rateLimit ? { rateLimit: conditions.rateLimit } : {}),
+    ...(registryListener ? { registryListener: true } : {}),
   };
   const sandbox = await startSandbox(options);
   if (interceptor) sandbox.intercept(interceptor);

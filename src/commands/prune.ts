@@ -38,11 +38,16 @@ import { PruneTextReport } from '../report/prune-text.ts';
 
 /** Repositories read and planned at once: bounds memory to a few repositories' plans. */
 const REPOSITORIES_AT_ONCE = 4;
+
 /**
- * Through the registry's own API a repository is read in a few pages and its deletes fill the
- * registry's request slots: two at once keep it as busy, with half the plans in memory.
+ * Through the registry's own API a repository is read in a few pages of 1,000, so more of them are
+ * in memory at once; a job token's deletes, one request per tag, fill the registry's request slots
+ * from a single repository, so one at a time keeps it as busy.
  */
-const REPOSITORIES_AT_ONCE_THROUGH_REGISTRY = 2;
+function repositoriesAtOnce(api: GitLabApi): number {
+  if (!api.registry) return REPOSITORIES_AT_ONCE;
+  return api.registry.deletes ? 1 : 2;
+}
 
 /** What sweeping a repository of one policy needs. */
 interface Sweep {
@@ -92,8 +97,7 @@ export async function runPrune(options: PruneOptions, io: Io): Promise<ExitCode>
       progress.update({ repositoriesTotal: inScope.length });
       text?.expect(inScope);
       const sweep: Sweep = { api, options, policy, now, progress, facts, reader };
-      const atOnce = api.registry ? REPOSITORIES_AT_ONCE_THROUGH_REGISTRY : REPOSITORIES_AT_ONCE;
-      await mapConcurrent(inScope, atOnce, async (repository) =>
+      await mapConcurrent(inScope, repositoriesAtOnce(api), async (repository) =>
         reportRepository(await sweepRepository(sweep, repository)),
       );
       stoppedBy = sweep.stoppedBy;

@@ -25,7 +25,7 @@ import { RegistryTokens } from './registry-tokens.ts';
  * own database, one small transaction per tag, outside the Rails workers and the request limits that
  * GitLab's concurrency and rate limit protect; a 429 of its own still paces it.
  */
-export const REGISTRY_CONCURRENCY_FACTOR = 4;
+export const REGISTRY_CONCURRENCY_FACTOR = 6;
 /**
  * New tokens one request may need: the first may be one another request renewed and that expired
  * meanwhile; the second is fetched for this request alone.
