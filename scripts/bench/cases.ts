@@ -29,6 +29,7 @@ const PRUNE_CASES: Record<string, { token: TokenKind; tags: number; registry?: b
   'registry-job-100k': { token: 'job', tags: 100_000, registry: true },
   // listing through the registry, deleting through GraphQL
   'registry-pat-10k': { token: 'pat', tags: 10_000, registry: true },
+  'registry-pat-100k': { token: 'pat', tags: 100_000, registry: true },
 };
 const NAIVE_CASES: Record<string, number> = { 'naive-1k': 1_000, 'naive-10k': 10_000 };
 /** the personal-token sweep, fault-free and with this share of requests faulted (issue 12: ≤ 2×) */

@@ -54,8 +54,11 @@ export async function runPruneCase(
     const expected = oracleDoomed(bench.sandbox.state, rule, now, time);
     const before = snapshot(bench.sandbox);
     const scope = token === 'pat' ? ['--project', bench.project.fullPath] : [];
+    // REST's created_at is the first push, which this scenario never repeats: accepted, so that the
+    // REST path runs (and can be set beside the registry's).
+    const ages = token === 'job' && !registry ? ['--accept-ages', 'first-push'] : [];
     const run = await runBundle(
-      ['prune', ...scope, ...ruleFlags(rule), '--output', 'json'],
+      ['prune', ...scope, ...ruleFlags(rule), ...ages, '--output', 'json'],
       { ...envFor(bench, token), ...(registry ? registryEnv(bench) : {}) },
       {
         measureRss: true,
