@@ -13,6 +13,7 @@ import { oracleDoomed, type RetentionRule, ruleFlags, tagSnapshot } from '../sce
 import { type RetentionWorld, seedRetentionWorld } from '../scenarios/retention.ts';
 import { runBundle } from './support/bundle.ts';
 import { makeTestPki, type TestPki } from './support/certificates.ts';
+import { startConnectProxy } from './support/connect-proxy.ts';
 import { JOB_TOKEN, snapshot, startWorld as startSmallWorld } from './support/small-world.ts';
 import { temporaryDirectory } from './support/temporary.ts';
 
@@ -133,8 +134,8 @@ describe('a job token sweep through the registry', () => {
     expect(kinds['gitlab deleteTag']).toBe(expected.size);
   });
 
-  test('tokens expire mid-run (60 s, the clock moving 0.1 s a registry request): each is renewed once, the sweep ends as the oracle says', async () => {
-    const { sandbox, issued, env } = await sweepWorld({ registryTokenTtlSeconds: 60 });
+  test('tokens expire mid-run (20 s, the clock moving 0.1 s a registry request): each is renewed once, the sweep ends as the oracle says', async () => {
+    const { sandbox, issued, env } = await sweepWorld({ registryTokenTtlSeconds: 20 });
     let clock = sandbox.state.clock().getTime();
     sandbox.state.clock = () => new Date(clock);
     sandbox.intercept((request) => {
@@ -239,6 +240,33 @@ describe('TLS', () => {
   });
 });
 
+describe('a proxy', () => {
+  test('HTTPS_PROXY: the registry is reached through the same CONNECT proxy as GitLab, with the same CA', async () => {
+    const world = await startSmallWorld(
+      { repositories: [''], builds: 2 },
+      { tls: pki.loopback, registryListener: { tls: pki.loopback } },
+    );
+    sandboxes.push(world.sandbox);
+    const proxy = await startConnectProxy();
+    try {
+      const result = await runBundle(['delete-tag', '--ca-file', pki.caFile], {
+        ...world.jobEnv(world.sandbox),
+        CI_REGISTRY: world.sandbox.registryHost,
+        HTTPS_PROXY: proxy.url,
+      });
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      expect(snapshot(world.state).has('acme/web-app:feature-login')).toBe(false);
+      expect(new Set(proxy.connectTargets())).toEqual(
+        new Set([`127.0.0.1:${world.sandbox.port}`, world.sandbox.registryHost]),
+      );
+      expect(counts(world.sandbox)['registry registryDeleteManifest']).toBe(1);
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
 describe('the stop job through the registry', () => {
   async function stopJobWorld() {
     const world = await startSmallWorld({ repositories: ['', 'api'], builds: 3 }, { registryListener: true });
@@ -293,7 +321,7 @@ describe('the stop job through the registry', () => {
 
 describe('registry tokens in output', () => {
   test('no token GitLab issued for the registry, nor the basic credentials, reaches stdout, stderr, the report or an artifact, even with --verbose', async () => {
-    const { sandbox, issued, env } = await sweepWorld({ registryTokenTtlSeconds: 60 });
+    const { sandbox, issued, env } = await sweepWorld({ registryTokenTtlSeconds: 20 });
     let clock = sandbox.state.clock().getTime();
     sandbox.state.clock = () => new Date(clock);
     // Expiring tokens, so that renewed ones are in play too.
