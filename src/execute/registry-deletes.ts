@@ -78,7 +78,7 @@ export async function executeRegistryDeletes(
   const followUp = await executeDeletes(
     api,
     throughGitLab.map((index) => targets[index] as DeleteTarget),
-    Math.max(concurrency, registry.concurrency),
+    concurrency,
   );
   throughGitLab.forEach((index, i) => {
     results[index] = followUp.results[i];

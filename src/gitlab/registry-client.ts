@@ -2,13 +2,13 @@
 // metadata database) lists 1,000 tags a page with their last push, and `/v2/` deletes a tag by name.
 // Whether it serves this run is found out once (discovery, or a stop job's first DELETE); when it
 // does not — no registry URL, no token, a legacy registry, no answer — the run uses GitLab's APIs
-// instead, quietly (a trace line with --verbose, and the report's `via`). Until the registry has
+// instead, quietly (a trace line, and the report's `via`). Until the registry has
 // answered once, requests wait briefly and are retried once. A certificate the run does not trust
 // is not quiet: it is either a missing CA or someone in between, and the user has to say which.
 //
 // Requests go through a sibling of GitLab's client (same transport, CA and proxies; its own pacing
 // and statistics), each with the Bearer token of its repository path; a token the registry calls
-// expired is fetched anew once.
+// expired is fetched anew.
 
 import { Semaphore } from '../concurrency.ts';
 import { errorFromFailure, RegistryCleanerError } from '../errors.ts';
@@ -46,7 +46,7 @@ export interface RegistrySettings {
   concurrency: number;
   /** the run's per-request timeout; discovery waits less */
   timeoutMs: number;
-  /** --verbose lines: why the run does not use the registry's API */
+  /** trace lines (verbose runs): why the run does not use the registry's API */
   trace?: (line: string) => void;
 }
 
