@@ -74,6 +74,11 @@ for (const name of options.cases) {
 const section = (title: string, table: string) => out(`\n## ${title}\n${table}`);
 if (figures.stopJob)
   section('Stop job (delete-tag, CI_* variables and the job token)', tables.stopJobTable(figures.stopJob));
+if (figures.stopJobRegistry)
+  section(
+    "Stop job through the container registry's own API",
+    tables.stopJobTable([figures.stopJobRegistry]),
+  );
 if (figures.bundle)
   section('Bundle and cold start (node <bundle> --version / --help)', tables.bundleTable(figures.bundle));
 if (figures.regex)
@@ -107,6 +112,8 @@ for (const baseline of naive) {
   if (rc) pairs.push([baseline, rc]);
 }
 if (pairs.length > 0) section('Naive baseline vs registry-cleaner (PAT)', tables.comparisonTable(pairs));
+const paths = tables.readPathRows(prune);
+if (paths) section("The same sweep by read path: REST, GraphQL, the registry's own API", paths);
 const targets = checkTargets(figures, conditions);
 section('Targets', tables.targetsTable(targets));
 

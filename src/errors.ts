@@ -113,6 +113,8 @@ const CLASS_OF: Record<FailureKind, 'unavailable' | 'wrong-endpoint' | 'auth' | 
   'deployments-refused': 'response',
   'deployments-malformed': 'response',
   'environments-changing': 'response',
+  'registry-answer': 'response',
+  'registry-token-rejected': 'auth',
 };
 
 /** The error for a failure, of the class that gives its exit code and whether it stops the run. */

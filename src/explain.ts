@@ -34,7 +34,10 @@ export function explainFailure(failure: Failure): string {
     case 'tls-untrusted':
       return (
         `TLS: ${failure.host} presented a certificate this machine does not trust (${failure.code}); ` +
-        'pass --ca-file <your CA bundle (PEM)> or set NODE_EXTRA_CA_CERTS (verification is never turned off)'
+        'pass --ca-file <your CA bundle (PEM)> or set NODE_EXTRA_CA_CERTS (verification is never turned off)' +
+        (failure.service === 'registry'
+          ? `; or, to leave the container registry's API aside, set REGISTRY_CLEANER_REGISTRY_URL=none`
+          : '')
       );
     case 'tls-wrong-name':
       return failure.service === 'gitlab'
@@ -111,6 +114,10 @@ export function explainFailure(failure: Failure): string {
       return `${unknownDeployments(failure.project)}: its ${failure.state} environments kept changing while they were read; run again`;
     case 'anonymous-view':
       return `cannot ${failure.action}: GitLab answered as to an anonymous user, without ${failure.missing} (a CI job token does not count there); use a personal, project or group access token (read_api scope) in REGISTRY_CLEANER_TOKEN`;
+    case 'registry-answer':
+      return `the container registry could not ${failure.action} (HTTP ${failure.status}${failure.code ? ` ${failure.code}` : ''}: ${failure.message}); run again later, or set REGISTRY_CLEANER_REGISTRY_URL=none to use GitLab's API only`;
+    case 'registry-token-rejected':
+      return `the container registry rejected the token GitLab had just issued to ${failure.action} (401 invalid_token): GitLab and its registry disagree about tokens; ask the GitLab administrators, or set REGISTRY_CLEANER_REGISTRY_URL=none to use GitLab's API only`;
   }
 }
 

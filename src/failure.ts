@@ -100,7 +100,12 @@ export type Failure =
   /** GitLab's answer about `project`'s environments or deployments is not what GitLab sends */
   | { kind: 'deployments-malformed'; project: string; action: string }
   /** `project`'s environments of `state` changed on every reading */
-  | { kind: 'environments-changing'; project: string; state: string };
+  | { kind: 'environments-changing'; project: string; state: string }
+  // The container registry's own API.
+  /** an answer of the registry's that is not the one asked for; `code` from its error body, when it sent one */
+  | { kind: 'registry-answer'; action: string; status: number; code?: string; message: string }
+  /** the registry refused a token GitLab had just issued for the request (401 invalid_token twice) */
+  | { kind: 'registry-token-rejected'; action: string };
 
 export type FailureKind = Failure['kind'];
 
@@ -132,6 +137,8 @@ export function statusOf(failure: Failure): number | undefined {
     case 'deployments-malformed':
     case 'environments-changing':
       return 200;
+    case 'registry-token-rejected':
+      return 401;
     default:
       return undefined;
   }

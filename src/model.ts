@@ -38,6 +38,8 @@ export interface Connection {
   /** PEM bundle trusted in addition to Node's CAs */
   ca?: string;
   proxy: ProxySettings;
+  /** the container registry's origin (https://host[:port]); absent: GitLab's APIs only */
+  registryUrl?: string;
 }
 
 /** A project or group as the user named it: a numeric id or a full path (any case). */
@@ -88,9 +90,17 @@ export interface Tag {
   sizeBytes?: number;
 }
 
+/**
+ * Which API read a repository's tags: the registry's own (`/gitlab/v1/`, through a registry token),
+ * GitLab's GraphQL API, or GitLab's REST API.
+ */
+export type ReadPath = 'registry' | 'graphql' | 'rest';
+
 /** What was read about one repository. */
 export interface Inventory {
   repository: Repository;
+  /** the API that read it */
+  via?: ReadPath;
   /** every tag read */
   tags: Tag[];
   /** undefined when no tag's time was read (no age rule needed one, or none was reported) */
@@ -193,6 +203,8 @@ export interface RepositoryPlan {
   /** the policy it was made under ('command line', or its name in the config file) */
   policy: string;
   repository: Repository;
+  /** the API that read the tags (the inventory's) */
+  via?: ReadPath;
   times?: TimeSource;
   /** false when tags the rules keep anyway were left unread */
   complete: boolean;

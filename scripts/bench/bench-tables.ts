@@ -230,3 +230,27 @@ export function profilesTable(rows: readonly ProfileFigures[]): string {
     ]),
   );
 }
+
+/**
+ * The sweeps of the same size side by side, by token and read path: the job token over REST and
+ * through the registry, the personal token over GraphQL and through the registry.
+ */
+export function readPathRows(cases: readonly PruneFigures[]): string | undefined {
+  const paths = cases.filter((c) => cases.some((o) => o !== c && o.scenario.tags === c.scenario.tags));
+  if (!paths.some((c) => c.registry)) return undefined;
+  const sorted = [...paths].sort((a, b) => a.scenario.tags - b.scenario.tags || a.name.localeCompare(b.name));
+  return formatTable(
+    ['tags', 'case', 'token', 'read via', 'requests', 'req/tag', 'wall s', 'peak RSS MB', '= oracle'],
+    sorted.map((c) => [
+      thousands(c.scenario.tags),
+      c.name,
+      c.token === 'pat' ? 'personal' : 'job',
+      c.registry ? "registry's API" : c.token === 'pat' ? 'GraphQL' : 'REST',
+      thousands(c.requests.total),
+      fixed(c.requestsPerTag, 4),
+      fixed(c.wallSeconds, 1),
+      megabytes(c.peakRssBytes),
+      yesNo(c.matchesOracle),
+    ]),
+  );
+}

@@ -1,6 +1,6 @@
 // One registry-cleaner prune case: a fresh sandbox with the scenario, the oracle computed from its
 // state, one run of the real bundle (personal access token over GraphQL, or CI job token over
-// REST), then its figures.
+// REST; with `registry`, both reach the container registry's own API), then its figures.
 
 import { oracleDoomed, type RetentionRule, ruleFlags } from '../../test/scenarios/oracle.ts';
 import { runBundle } from './child.ts';
@@ -19,6 +19,8 @@ export type TokenKind = 'pat' | 'job';
 
 export interface PruneFigures extends SweepFigures {
   token: TokenKind;
+  /** whether the run reached the container registry's own API */
+  registry: boolean;
   /** the CLI's own request statistics (retries, 429s it saw) */
   cliRequests: CliReport['requests'];
   /** job token only: the REST details requests */
@@ -42,21 +44,22 @@ export async function runPruneCase(
   shape: WorldShape,
   rule: RetentionRule,
   conditions: ServerConditions,
+  registry = false,
 ): Promise<PruneFigures> {
-  const bench = await startWorld(shape, conditions);
+  const bench = await startWorld(shape, conditions, undefined, registry ? { registryListener: true } : {});
   try {
     const now = Date.now();
     const scenario = scenarioFacts(bench.sandbox, rule.olderThanDays, now);
-    const time = token === 'pat' ? 'publishedAt' : 'createdAt';
+    const time = token === 'pat' || registry ? 'publishedAt' : 'createdAt';
     const expected = oracleDoomed(bench.sandbox.state, rule, now, time);
     const before = snapshot(bench.sandbox);
     const scope = token === 'pat' ? ['--project', bench.project.fullPath] : [];
-    // A job token reads REST created_at, the first push of a name: the oracle uses it, and so must
-    // the run (the age rules refuse other times unless accepted).
-    const accept = token === 'job' ? ['--accept-ages', 'first-push'] : [];
+    // REST's created_at is the first push, which this scenario never repeats: accepted, so that the
+    // REST path runs (and can be set beside the registry's).
+    const ages = token === 'job' && !registry ? ['--accept-ages', 'first-push'] : [];
     const run = await runBundle(
-      ['prune', ...scope, ...ruleFlags(rule), ...accept, '--output', 'json'],
-      envFor(bench, token),
+      ['prune', ...scope, ...ruleFlags(rule), ...ages, '--output', 'json'],
+      { ...envFor(bench, token), ...(registry ? registryEnv(bench) : {}) },
       {
         measureRss: true,
         timeoutMs: 3 * 3_600_000,
@@ -75,8 +78,9 @@ export async function runPruneCase(
         failed429: failedBy429(report) + stoppedBy429,
       }),
       token,
+      registry,
       cliRequests: report?.requests,
-      ...(token === 'job' ? { details: detailsFigures(bench, scenario.tags) } : {}),
+      ...(token === 'job' && !registry ? { details: detailsFigures(bench, scenario.tags) } : {}),
     };
   } finally {
     await bench.sandbox.close();
@@ -102,6 +106,11 @@ function envFor(bench: BenchWorld, token: TokenKind): Record<string, string> {
     CI_JOB_TOKEN: world.jobTokens.get(project.id)!,
     NO_COLOR: '1',
   };
+}
+
+/** The registry's URL as a CI job outside the sandbox would have it (CI_REGISTRY is HTTPS only). */
+function registryEnv(bench: BenchWorld): Record<string, string> {
+  return { REGISTRY_CLEANER_REGISTRY_URL: bench.sandbox.registryUrl as string };
 }
 
 function detailsFigures(bench: BenchWorld, tags: number): DetailsFigures {

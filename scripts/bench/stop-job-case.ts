@@ -6,6 +6,8 @@
 //
 // Targets: 2 requests with the guard off (list the repositories, delete the tag); 3 when no other
 // environment is available; 4 when the others' last deployments are among the newest 100.
+// Through the registry's own API (guard off): 3 requests, 2 of them to GitLab (list the
+// repositories, a registry token; the registry's DELETE).
 
 import type { SandboxState } from '../../test/sandbox/index.ts';
 import { runBundle } from './child.ts';
@@ -32,6 +34,10 @@ export interface StopJobFigures {
   peakRssBytes: number | undefined;
   /** exit 0, the tag gone from the root repository, nothing else touched */
   outcomeCorrect: boolean;
+  /** whether the run could reach the registry's own API */
+  registry: boolean;
+  /** requests to GitLab itself (the rest went to the registry) */
+  gitlabRequests: number;
 }
 
 interface Variant {
@@ -110,8 +116,22 @@ export async function runStopJobCase(conditions: ServerConditions): Promise<Stop
   return figures;
 }
 
-async function runVariant(variant: Variant, conditions: ServerConditions): Promise<StopJobFigures> {
-  const bench = await startWorld({ tags: 400, repositories: 10, days: 56, seed: 42 }, conditions);
+/** The stop job through the registry's own API, with the guard off: what the registry path costs. */
+export function runRegistryStopJobCase(conditions: ServerConditions): Promise<StopJobFigures> {
+  return runVariant(VARIANTS[0] as Variant, conditions, true);
+}
+
+async function runVariant(
+  variant: Variant,
+  conditions: ServerConditions,
+  registry = false,
+): Promise<StopJobFigures> {
+  const bench = await startWorld(
+    { tags: 400, repositories: 10, days: 56, seed: 42 },
+    conditions,
+    undefined,
+    registry ? { registryListener: true } : {},
+  );
   try {
     const { sandbox, project, world } = bench;
     const root = world.repositories.find((repository) => repository.name === '')!;
@@ -132,6 +152,7 @@ async function runVariant(variant: Variant, conditions: ServerConditions): Promi
         CI_ENVIRONMENT_NAME: `review/${tag}`,
         CI_JOB_TOKEN: world.jobTokens.get(project.id)!,
         NO_COLOR: '1',
+        ...(registry ? { REGISTRY_CLEANER_REGISTRY_URL: sandbox.registryUrl! } : {}),
       },
       { measureRss: true, timeoutMs: 120_000 },
     );
@@ -152,6 +173,8 @@ async function runVariant(variant: Variant, conditions: ServerConditions): Promi
       wallSeconds: run.wallMs / 1000,
       peakRssBytes: run.peakRssBytes,
       outcomeCorrect: run.code === 0 && gone.size === 1 && gone.has(`${root.id}:${tag}`),
+      registry,
+      gitlabRequests: sandbox.requests.filter((request) => request.listener !== 'registry').length,
     };
   } finally {
     await bench.sandbox.close();

@@ -11,6 +11,7 @@ import type { StopJobFigures } from './stop-job-case.ts';
 
 export interface BenchFigures {
   stopJob?: StopJobFigures[];
+  stopJobRegistry?: StopJobFigures;
   bundle?: BundleFigures;
   regex?: RegexFigures;
   profiles?: ProfileFigures[];
@@ -49,6 +50,17 @@ export function checkTargets(figures: BenchFigures, conditions: string): TargetV
     many && many.requests <= (many.perEnvironmentRequests ?? 0) && many.outcomeCorrect,
   );
 
+  const stopRegistry = figures.stopJobRegistry;
+  add(
+    'stop job through the registry: 3 requests (2 to GitLab), tag deleted, nothing else',
+    stopRegistry &&
+      `${stopRegistry.requests} requests (${stopRegistry.gitlabRequests} to GitLab), outcome ${stopRegistry.outcomeCorrect ? 'correct' : 'WRONG'}`,
+    stopRegistry &&
+      stopRegistry.requests <= 3 &&
+      stopRegistry.gitlabRequests <= 2 &&
+      stopRegistry.outcomeCorrect,
+  );
+
   const pat = figures.prune['pat-10k'];
   const naive = figures.naive['naive-10k'];
   add(
@@ -70,7 +82,29 @@ export function checkTargets(figures: BenchFigures, conditions: string): TargetV
     pat && pat.wallSeconds <= 15,
   );
 
-  for (const job of Object.values(figures.prune).filter((f) => f.token === 'job')) {
+  const throughRegistry = figures.prune['registry-job-10k'];
+  add(
+    'job token 10k through the registry: ≤ 0.8 requests per tag (GitLab and registry)',
+    throughRegistry &&
+      `${throughRegistry.requestsPerTag.toFixed(4)} (${throughRegistry.requests.total} requests)`,
+    throughRegistry && throughRegistry.requestsPerTag <= 0.8,
+  );
+  add(
+    'job token 10k through the registry: wall ≤ 1.5× the personal token (pat-10k)',
+    throughRegistry && pat
+      ? `${throughRegistry.wallSeconds.toFixed(1)} s vs ${pat.wallSeconds.toFixed(1)} s: ${(throughRegistry.wallSeconds / pat.wallSeconds).toFixed(2)}×`
+      : undefined,
+    throughRegistry && pat ? throughRegistry.wallSeconds <= 1.5 * pat.wallSeconds : undefined,
+  );
+  for (const sweep of Object.values(figures.prune).filter((f) => f.registry)) {
+    add(
+      `${sweep.name}: ends as the oracle says (last-push ages, no --accept-ages)`,
+      `exit ${sweep.exitCode}, ${sweep.deleted} deleted, ${sweep.deletedOutsideOracle} outside, ${sweep.leftOver} left over`,
+      sweep.matchesOracle && sweep.exitCode === 0,
+    );
+  }
+
+  for (const job of Object.values(figures.prune).filter((f) => f.token === 'job' && !f.registry)) {
     const details = job.details!;
     add(
       `${job.name}: no details request for a tag settled by name`,

@@ -37,7 +37,8 @@ export async function startWorld(
   shape: WorldShape,
   conditions: ServerConditions,
   interceptor?: Interceptor,
-  profile: Pick<SandboxOptions, 'gitlab' | 'registry'> = {},
+  /** the GitLab it is (version, registry kind), and whether the registry listens on a port of its own */
+  profile: Pick<SandboxOptions, 'gitlab' | 'registry' | 'registryListener'> = {},
 ): Promise<BenchWorld> {
   const state = new SandboxState();
   const world = seedRetentionWorld(state, { projects: 1, ...shape });

@@ -4,6 +4,7 @@
 
 import { type ExitCode, exitCodeFor, RegistryCleanerError } from '../errors.ts';
 import { executeDeletes } from '../execute/delete-tags.ts';
+import { deletesThroughRegistry, executeRegistryDeletes } from '../execute/registry-deletes.ts';
 import { type GitLabApi, openGitLabApi } from '../gitlab/api.ts';
 import { readEnvironmentDeployments } from '../gitlab/environments.ts';
 import { listProjectRepositories } from '../gitlab/repositories.ts';
@@ -24,6 +25,7 @@ export async function runDeleteTag(options: DeleteTagOptions, io: Io): Promise<E
   const api = openGitLabApi(
     options.connection,
     options.output.verbose ? (line) => console.trace(line) : undefined,
+    io.addSecret,
   );
   const { concurrency } = options.connection;
 
@@ -40,7 +42,9 @@ export async function runDeleteTag(options: DeleteTagOptions, io: Io): Promise<E
       const absent = await unlistedTargets(api, plan.targets, concurrency);
       plan = planDeleteTag(repositories, options.repositories, options.tags, absent, deployed);
     } else {
-      execution = await executeDeletes(api, plan.targets, concurrency);
+      // Through the registry when it is known (a job token): its 404 says "already gone" outright.
+      const execute = deletesThroughRegistry(api) ? executeRegistryDeletes : executeDeletes;
+      execution = await execute(api, plan.targets, concurrency);
       error = execution.stoppedBy;
     }
   } catch (caught) {
@@ -62,7 +66,7 @@ export async function runDeleteTag(options: DeleteTagOptions, io: Io): Promise<E
     exitCode,
     plan,
     results,
-    statistics: api.http.statistics,
+    statistics: api.statistics(),
     error,
   });
   writeDeleteTagReport(report, options.output, plan, console, io);

@@ -41,6 +41,16 @@ import { PruneTextReport } from '../report/prune-text.ts';
 /** Repositories read and planned at once: bounds memory to a few repositories' plans. */
 const REPOSITORIES_AT_ONCE = 4;
 
+/**
+ * Through the registry's own API a repository is read in a few pages of 1,000, so more of them are
+ * in memory at once; a job token's deletes, one request per tag, fill the registry's request slots
+ * from a single repository, so one at a time keeps it as busy.
+ */
+function repositoriesAtOnce(api: GitLabApi): number {
+  if (!api.registry) return REPOSITORIES_AT_ONCE;
+  return api.registry.deletes ? 1 : 2;
+}
+
 /** What sweeping a repository of one policy needs. */
 interface Sweep {
   api: GitLabApi;
@@ -61,6 +71,7 @@ export async function runPrune(options: PruneOptions, io: Io): Promise<ExitCode>
   const api = openGitLabApi(
     options.connection,
     options.output.verbose ? (line) => console.trace(line) : undefined,
+    io.addSecret,
   );
   const progress = new Progress(io, !options.output.quiet);
   const json = openPruneJson(options, io, now);
@@ -88,7 +99,7 @@ export async function runPrune(options: PruneOptions, io: Io): Promise<ExitCode>
       progress.update({ repositoriesTotal: inScope.length });
       text?.expect(inScope);
       const sweep: Sweep = { api, options, policy, now, progress, facts, reader };
-      await mapConcurrent(inScope, REPOSITORIES_AT_ONCE, async (repository) =>
+      await mapConcurrent(inScope, repositoriesAtOnce(api), async (repository) =>
         reportRepository(await sweepRepository(sweep, repository)),
       );
       stoppedBy = sweep.stoppedBy;
@@ -114,14 +125,14 @@ export async function runPrune(options: PruneOptions, io: Io): Promise<ExitCode>
   json?.finish({
     totals: total,
     reclaimableIsUpperBound,
-    requests: requestCounts(api.http.statistics),
+    requests: requestCounts(api.statistics()),
     warnings: options.warnings,
     finishedAt: io.now().toISOString(),
     exitCode,
     ...(stoppedBy ? { error: explain(stoppedBy) } : {}),
   });
   artifacts.finish(total, exitCode, options.dryRun, stoppedBy && explain(stoppedBy));
-  text?.finish(total, { requests: api.http.statistics.total, finishedAt: io.now(), exitCode });
+  text?.finish(total, { requests: api.statistics().total, finishedAt: io.now(), exitCode });
   if (stoppedBy) throw stoppedBy;
   return exitCode;
 }

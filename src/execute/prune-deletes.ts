@@ -2,7 +2,8 @@
 // or group token: GraphQL requests sized to stay well inside GitLab's request timeout
 // (batch-size.ts); names a request timed out on are settled by reading which are gone before what
 // remains is sent again; any other name GitLab does not confirm is settled one by one over REST,
-// which answers per tag. With a CI job token: REST single deletes (its only way).
+// which answers per tag. With a CI job token: through the container registry where the repository
+// was read through it (registry-deletes.ts), else REST single deletes.
 
 import { mapConcurrent } from '../concurrency.ts';
 import { AuthError, RegistryCleanerError } from '../errors.ts';
@@ -14,6 +15,7 @@ import { isTagListed } from '../gitlab/tags.ts';
 import type { Execution, Repository, RepositoryPlan, TagResult } from '../model.ts';
 import { DeletionBatchSize } from './batch-size.ts';
 import { executeDeletes, PROTECTED_REASON } from './delete-tags.ts';
+import { deletesThroughRegistry, executeRegistryDeletes } from './registry-deletes.ts';
 
 export async function executeRepositoryPlan(
   api: GitLabApi,
@@ -23,6 +25,8 @@ export async function executeRepositoryPlan(
   const { repository, deletions: names } = plan;
   if (names.length === 0) return { results: [] };
   const targets = (list: readonly string[]) => list.map((tag) => ({ repository, tag }));
+  if (plan.via === 'registry' && deletesThroughRegistry(api))
+    return executeRegistryDeletes(api, targets(names), concurrency);
   if (api.credential.kind === 'job') return executeDeletes(api, targets(names), concurrency);
 
   // Settled: deleted, or protected by GitLab's word. Everything else is settled over REST below.

@@ -35,6 +35,8 @@ export interface ClientSettings {
   retries: number;
   /** requests in flight at once per origin (also the size of its connection pool) */
   concurrency: number;
+  /** connections per origin when a sibling keeps more requests in flight than `concurrency` */
+  connections?: number;
   /** the longest wait for a rate limit or a Retry-After; beyond it the request fails (wait-too-long) */
   maxWaitMs?: number;
   /** PEM bundle trusted in addition to Node's CAs (which include NODE_EXTRA_CA_CERTS) */
@@ -106,7 +108,7 @@ export class HttpClient {
     this.transport =
       shared ??
       new Transport({
-        connections: options.concurrency,
+        connections: Math.max(options.concurrency, options.connections ?? 0),
         ...(options.ca ? { ca: options.ca } : {}),
         ...(options.proxy ? { proxy: options.proxy } : {}),
       });
@@ -114,9 +116,13 @@ export class HttpClient {
 
   /**
    * A client for another origin of the same run (GitLab's container registry): the same transport,
-   * timeouts and retries; its own credentials, pacing, concurrency and statistics.
+   * timeouts and retries unless given; its own credentials, pacing, concurrency and statistics.
    */
-  sibling(options: { service: Service; authorize: Authorize }): HttpClient {
+  sibling(
+    options: { service: Service; authorize: Authorize } & Partial<
+      Pick<ClientSettings, 'concurrency' | 'timeoutMs' | 'retries'>
+    >,
+  ): HttpClient {
     const { credential: _gitlabCredential, ...settings } = this.options;
     return new HttpClient({ ...settings, ...options }, this.transport);
   }
@@ -257,7 +263,8 @@ function optional<K extends string, V>(name: K, value: V | undefined): { [P in K
 
 function parseJson(text: string, headers: Record<string, string | undefined>): unknown {
   const type = headers['content-type'] ?? '';
-  if (type && !/json/i.test(type)) return undefined;
+  // An empty body (the registry's 202 to a DELETE) is no JSON; JSON.parse would throw, at a cost per request.
+  if (text === '' || (type && !/json/i.test(type))) return undefined;
   try {
     return JSON.parse(text);
   } catch {

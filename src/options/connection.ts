@@ -7,6 +7,7 @@ import { type Connection, type Credential, type ProjectRef, type ProxySettings, 
 import { formatDuration, parseDuration } from '../plan/duration.ts';
 import { maskUrlCredentials } from '../redact.ts';
 import type { Env, RawOptions } from './raw.ts';
+import { resolveRegistryUrl } from './registry-url.ts';
 
 export type { Connection };
 
@@ -28,7 +29,13 @@ export function resolveConnection(raw: RawOptions, env: Env, warnings: string[])
     concurrency: integerIn(raw, 'concurrency', 1, 64, DEFAULTS.concurrency),
     ...resolveCa(raw, env),
     proxy: resolveProxy(env),
+    ...optionalRegistryUrl(raw, env),
   };
+}
+
+function optionalRegistryUrl(raw: RawOptions, env: Env): { registryUrl?: string } {
+  const registryUrl = resolveRegistryUrl(raw, env);
+  return registryUrl === undefined ? {} : { registryUrl };
 }
 
 function resolveUrls(raw: RawOptions, env: Env, warnings: string[]): { restUrl: string; graphqlUrl: string } {
@@ -66,7 +73,7 @@ function fromGivenUrl(
  * fix it. The scheme is required: without one, `new URL` reads "gitlab.example.com:8443" as a
  * scheme and a path.
  */
-function parseUrl(text: string, shown: string, fix: { noScheme: string; notUrl: string }): URL {
+export function parseUrl(text: string, shown: string, fix: { noScheme: string; notUrl: string }): URL {
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) throw new UsageError(`${shown} has no scheme: ${fix.noScheme}`);
   try {
     return new URL(text);
@@ -124,7 +131,7 @@ function checkGraphqlUrl(text: string, restUrl: string): string {
   return text;
 }
 
-function isLoopback(host: string): boolean {
+export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '[::1]' || /^127\./.test(host);
 }
 

@@ -1,6 +1,7 @@
 // Every flag, once: yargs is built from this table, and so is the REGISTRY_CLEANER_<FLAG>
 // environment mapping. No defaults live in yargs; options/ applies them, so that an explicit flag,
 // an environment variable and a default can be told apart.
+import { REGISTRY_FLAGS } from './registry-flags.ts';
 
 import { RETENTION_FLAGS } from './retention-flags.ts';
 
@@ -27,10 +28,7 @@ export interface Flag {
   byCommand?: Partial<
     Record<CommandName, { description?: string; default?: string; group?: FlagGroup; once?: boolean }>
   >;
-  /**
-   * How a list flag's environment variable is split: tag names and paths never contain commas
-   * or spaces, but regular expressions can, so those take one per line.
-   */
+  /** How a list flag's variable is split: names and paths hold no commas or spaces; regexes, one per line. */
   envSeparator?: 'comma-or-space' | 'newline';
 }
 
@@ -163,6 +161,7 @@ export const FLAGS: readonly Flag[] = [
     description: 'PEM file of CA certificates to trust for GitLab (added to the system ones)',
     default: '$CI_SERVER_TLS_CA_FILE',
   },
+  ...REGISTRY_FLAGS,
   // behaviour and output
   {
     name: 'dry-run',

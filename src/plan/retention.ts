@@ -129,6 +129,7 @@ export function planRepository(input: PlanInput): RepositoryPlan {
   return {
     policy,
     repository: inventory.repository,
+    ...(inventory.via ? { via: inventory.via } : {}),
     ...(inventory.times ? { times: inventory.times } : {}),
     complete: inventory.complete,
     decisions: sorted,

@@ -6,6 +6,7 @@ import type {
   Execution,
   GitLabCleanupPolicy,
   Outcome,
+  ReadPath,
   Repository,
   RepositoryPlan,
   TimeSource,
@@ -79,6 +80,8 @@ export interface RepositoryEntry {
   skipped?: string;
   /** which push time the ages come from (see README: published_at = last push; created_at = first push or build time) */
   pushedAtSource: PushedAtSource;
+  /** the API that read the tags: the registry's own, GitLab's GraphQL or REST API (absent when not read) */
+  via?: ReadPath;
   /** what that time means: last-push, first-push, build-time; 'none' when no time was read */
   ageSource: AgeSource | 'none';
   /** what people should know about the plan: times that cannot be push times, … */
@@ -180,6 +183,7 @@ export function repositoryEntry(
     rulesSource: plan.cleanupPolicy ? 'cleanup-policy' : 'policy',
     ...(plan.cleanupPolicy ? { cleanupPolicy: plan.cleanupPolicy } : {}),
     pushedAtSource: times?.field ?? 'none',
+    ...(plan.via ? { via: plan.via } : {}),
     ageSource: times?.meaning ?? 'none',
     notes: plan.notes,
     ...(plan.refusal ? { refusal: plan.refusal } : {}),

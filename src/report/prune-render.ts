@@ -21,6 +21,13 @@ const AGE_SOURCE_WORDS: Record<RepositoryEntry['ageSource'], string> = {
   none: '',
 };
 
+/** Which API read a repository's tags, as the job log says it. */
+const VIA_WORDS: Record<NonNullable<RepositoryEntry['via']>, string> = {
+  registry: "the registry's API",
+  graphql: 'GraphQL',
+  rest: 'REST',
+};
+
 /** Lines for one repository in the job log. */
 export function renderRepository(
   entry: RepositoryEntry,
@@ -60,7 +67,10 @@ export function renderRepository(
             ` · ${entry.reclaimableIsUpperBound ? 'up to ' : ''}${formatBytes(t.reclaimableBytes)} reclaimable`,
           )
         : '';
-    lines.push(`  ${colors.bold(entry.repository.path)}  ${[counts, ...problems].join(', ')}${reclaim}`);
+    const via = entry.via ? colors.dim(` · read via ${VIA_WORDS[entry.via]}`) : '';
+    lines.push(
+      `  ${colors.bold(entry.repository.path)}  ${[counts, ...problems].join(', ')}${reclaim}${via}`,
+    );
     if (entry.cleanupPolicy) {
       lines.push(
         `    ${colors.dim(`rules of the project's GitLab cleanup policy: ${describeCleanupPolicyRules(entry.cleanupPolicy)}`)}`,

@@ -46,7 +46,9 @@ interface Scenario {
   command: 'delete-tag' | 'prune';
   shape: WorldShape;
   args: string[];
-  env(world: SmallWorld, gitlab: GitLabUrls): Record<string, string>;
+  env(world: SmallWorld, gitlab: GitLabUrls & Partial<Pick<Sandbox, 'registryUrl'>>): Record<string, string>;
+  /** serve the container registry on a listener of its own (its API and deletes) */
+  registryListener?: boolean;
 }
 
 const SCENARIOS = {
@@ -78,6 +80,32 @@ const SCENARIOS = {
       'first-push',
     ],
     env: (world, gitlab) => world.jobEnv(gitlab),
+  },
+  /**
+   * a job token through the registry's own API: tag pages with last pushes, one DELETE per tag to
+   * the registry. Faults may make the run fall back to REST (a discovery that never answers), whose
+   * times are first pushes: accepted, as this world never re-pushes, so the plan is the same.
+   */
+  pruneRegistry: {
+    name: 'prune with a job token (registry API)',
+    command: 'prune',
+    shape: { repositories: ['', 'api'], builds: 5 },
+    args: [
+      'prune',
+      '--older-than',
+      '2d',
+      '--keep-latest',
+      '2',
+      '--keep',
+      'v.*',
+      '--accept-ages',
+      'first-push',
+    ],
+    env: (world, gitlab) => ({
+      ...world.jobEnv(gitlab),
+      REGISTRY_CLEANER_REGISTRY_URL: gitlab.registryUrl as string,
+    }),
+    registryListener: true,
   },
   /** the stop job, asked for three tags that exist and one that does not, in every repository */
   deleteTag: {
@@ -153,7 +181,8 @@ function reference(scenario: Scenario): Promise<Reference> {
   let cached = references.get(scenario.name);
   if (!cached) {
     cached = withCleanup(async (onFinished) => {
-      const planWorld = await serve(onFinished, buildWorld(scenario.shape));
+      const listener = scenario.registryListener ? { registryListener: true } : {};
+      const planWorld = await serve(onFinished, buildWorld(scenario.shape), listener);
       const dry = await runBundle(
         [...scenario.args, '--dry-run', '--output', 'json'],
         scenario.env(planWorld.world, planWorld.sandbox),
@@ -161,7 +190,7 @@ function reference(scenario: Scenario): Promise<Reference> {
       expect(dry.code, dry.stderr).toBe(0);
       const plan = plannedIn(scenario, parseReport(dry));
       expect(plan.size).toBeGreaterThan(3);
-      const realWorld = await serve(onFinished, buildWorld(scenario.shape));
+      const realWorld = await serve(onFinished, buildWorld(scenario.shape), listener);
       const real = await runBundle(scenario.args, scenario.env(realWorld.world, realWorld.sandbox));
       expect(real.code, real.stderr).toBe(0);
       const final = snapshot(realWorld.world.state);
@@ -245,7 +274,11 @@ function expectInvariants(run: FaultyRun, plan: Set<string>): Set<string> {
 
 /** (b): the faults are gone (a fault-free sandbox on the same state); a re-run reaches the reference. */
 async function expectConvergence(onFinished: OnFinished, world: SmallWorld, scenario: Scenario) {
-  const { sandbox } = await serve(onFinished, world);
+  const { sandbox } = await serve(
+    onFinished,
+    world,
+    scenario.registryListener ? { registryListener: true } : {},
+  );
   const rerun = await runBundle([...scenario.args, '--output', 'json'], scenario.env(world, sandbox));
   expect(rerun.code, rerun.stderr).toBe(0);
   expect(snapshot(world.state)).toEqual((await reference(scenario)).final);
@@ -260,7 +293,8 @@ async function faultyRun(
   return withCleanup(async (onFinished) => {
     const world = buildWorld(scenario.shape);
     const before = snapshot(world.state);
-    const { sandbox } = await serve(onFinished, world, options);
+    const listener = scenario.registryListener ? { registryListener: true } : {};
+    const { sandbox } = await serve(onFinished, world, { ...listener, ...options });
     if (interceptor) sandbox.intercept((request, state) => interceptor(request, state, world));
     const result = await runBundle(
       [...scenario.args, '--output', 'json', '--timeout', '1s', ...extraArgs],
@@ -300,6 +334,13 @@ describe.concurrent('random faults (seeded): (a) nothing outside the plan, (b) c
     const { plan } = await reference(scenario);
     const run = await faultyRun(scenario, {}, randomFaults(seed));
     expect(run.sandbox.requests.some((r) => r.fault)).toBe(true);
+    // Faults reach the registry too, and its listings and deletes carry on through them.
+    if (scenario === SCENARIOS.pruneRegistry) {
+      expect(run.sandbox.requests.some((r) => r.listener === 'registry' && r.fault)).toBe(true);
+      expect(
+        run.sandbox.requests.some((r) => r.operation === 'registryDeleteManifest' && r.status === 202),
+      ).toBe(true);
+    }
     expectInvariants({ scenario, ...run, state: run.world.state }, plan);
     await withCleanup((onFinished) => expectConvergence(onFinished, run.world, scenario));
   });
@@ -421,6 +462,23 @@ describe.concurrent('a deletion whose answer is lost (the tag is gone, the clien
     expectInvariants({ scenario, ...run, state: run.world.state }, plan);
     expect(snapshot(run.world.state)).toEqual(final);
     expect(run.result.code).toBe(0);
+  });
+
+  test("prune (registry API): 502 after a DELETE ran: the retry's 404 says it is gone", async () => {
+    const scenario = SCENARIOS.pruneRegistry;
+    const { plan, final } = await reference(scenario);
+    const run = await faultyRun(
+      scenario,
+      {},
+      once((r) => r.operation === 'registryDeleteManifest', { kind: 'status', status: 502, when: 'after' }),
+    );
+    expect(run.sandbox.requests.filter((r) => r.fault).length).toBe(1);
+    expectInvariants({ scenario, ...run, state: run.world.state }, plan);
+    expect(snapshot(run.world.state)).toEqual(final);
+    expect(run.result.code).toBe(0);
+    expect(
+      run.sandbox.requests.filter((r) => r.operation === 'registryDeleteManifest' && r.status === 404),
+    ).toHaveLength(1);
   });
 
   test('prune (REST): 502 after a DELETE ran', async () => {

@@ -210,16 +210,17 @@ describe.skipIf(cannotRun)('the registry-cleaner image', () => {
     expect(deletes.map((request) => `${request.auth} ${request.status}`)).toEqual(['job 200']);
   });
 
-  test('docker run IMAGE registry-cleaner prune --dry-run: the command as given, nothing deleted', async () => {
-    world = await startReviewWorld('127.0.0.1');
+  test('docker run IMAGE registry-cleaner prune --dry-run: the command as given, through the registry, nothing deleted', async () => {
+    world = await startReviewWorld('127.0.0.1', { registryListener: true });
     const result = mustSucceed(
       'docker run IMAGE registry-cleaner prune',
-      await dockerRun(
-        ['registry-cleaner', 'prune', '--older-than', '1h', '--accept-ages', 'first-push', '--dry-run'],
-        ciVariables(world),
-      ),
+      await dockerRun(['registry-cleaner', 'prune', '--older-than', '1h', '--dry-run'], {
+        ...ciVariables(world),
+        REGISTRY_CLEANER_REGISTRY_URL: world.sandbox.registryUrl!,
+      }),
     );
     expect(result.stdout).toContain('dry run');
+    expect(result.stdout).toContain("read via the registry's API");
     expect(tagNames(world, world.root)).toEqual(ROOT_TAGS_BEFORE);
     expect(world.sandbox.requests.filter((request) => request.operation === 'deleteTag')).toEqual([]);
   });
@@ -265,12 +266,13 @@ describe.skipIf(cannotRunComponents)('the components, run in the image', () => {
   });
 
   test('prune: its scheduled job sweeps the project with the rule inputs (dry run)', async () => {
-    world = await startReviewWorld('127.0.0.1');
+    world = await startReviewWorld('127.0.0.1', { registryListener: true });
     const include =
-      'include:\n  - local: templates/prune.yml\n    inputs:\n      older-than: 1h\n      keep-latest: 0\n      keep: main\n      accept-ages: first-push\n      dry-run: true\n';
+      'include:\n  - local: templates/prune.yml\n    inputs:\n      older-than: 1h\n      keep-latest: 0\n      keep: main\n      dry-run: true\n';
     const result = await playJobInImage(include, 'registry-cleaner-prune', {
       ...ci(world),
       CI_NODE_INDEX: '1',
+      REGISTRY_CLEANER_REGISTRY_URL: world.sandbox.registryUrl!,
     });
     mustSucceed('the sweep job in the image', result);
     expect(tagNames(world, world.root)).toEqual(ROOT_TAGS_BEFORE);
@@ -279,6 +281,7 @@ describe.skipIf(cannotRunComponents)('the components, run in the image', () => {
     );
     expect(report).toMatchObject({ command: 'prune', dryRun: true, exitCode: 0 });
     expect(report.totals).toMatchObject({ repositories: 2 });
+    expect(report.repositories.map((entry: { via: string }) => entry.via)).toEqual(['registry', 'registry']);
     mustSucceed(
       'per-shard files',
       await inContainer(['ls', 'registry-cleaner-prune-1.env', 'registry-cleaner-junit-1.xml']),

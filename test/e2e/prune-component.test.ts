@@ -28,10 +28,12 @@ afterEach(async () => {
 
 const SHAPE = { projects: 1, repositories: 6, tags: 600, seed: 11 };
 
-async function world(): Promise<{ sandbox: Sandbox; world: RetentionWorld }> {
+async function world(
+  options: { registryListener?: boolean } = {},
+): Promise<{ sandbox: Sandbox; world: RetentionWorld }> {
   const state = new SandboxState();
   const seeded = seedRetentionWorld(state, SHAPE);
-  const sandbox = await startSandbox({ state });
+  const sandbox = await startSandbox({ state, ...options });
   cleanups.push(() => sandbox.close());
   return { sandbox, world: seeded };
 }
@@ -168,9 +170,10 @@ describe('templates/prune.yml run by gitlab-ci-local', () => {
       const repo = await checkoutWithTemplates(cleanups, { branch: 'main' });
       writeFileSync(
         join(repo.dir, '.gitlab-ci.yml'),
-        `include:\n  - local: templates/prune.yml\n    inputs:\n      older-than: 14d\n      keep-latest: 5\n      keep: ''\n      accept-ages: first-push\n`,
+        `include:\n  - local: templates/prune.yml\n    inputs:\n      older-than: 14d\n      keep-latest: 5\n      keep: ''\n`,
       );
-      const swept = await world();
+      // The job token reads through the registry's own API: last pushes, no accept-ages needed.
+      const swept = await world({ registryListener: true });
       const project = swept.world.projects[0]!;
       await playJob(repo, 'registry-cleaner-prune: [1/1]', {
         CI_PIPELINE_SOURCE: 'schedule',
@@ -178,9 +181,13 @@ describe('templates/prune.yml run by gitlab-ci-local', () => {
         CI_PROJECT_ID: String(project.id),
         CI_PROJECT_PATH: project.fullPath,
         CI_JOB_TOKEN: swept.world.jobTokens.get(project.id)!,
+        REGISTRY_CLEANER_REGISTRY_URL: swept.sandbox.registryUrl!,
       });
       const report = JSON.parse(readFileSync(artifact(repo.dir, 'registry-cleaner-prune-1.json'), 'utf8'));
       expect(report).toMatchObject({ exitCode: 0, policies: [{ rules: { keep: [] } }] });
+      expect(new Set(report.repositories.map((entry: { via: string }) => entry.via))).toEqual(
+        new Set(['registry']),
+      );
 
       const direct = async (keep: string[]) => {
         const other = await world();

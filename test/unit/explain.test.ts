@@ -223,6 +223,32 @@ const CASES: [Failure, abstract new (...args: never[]) => Error, RegExp][] = [
     AuthError,
     /answered as to an anonymous user, without its cleanup policy .* REGISTRY_CLEANER_TOKEN$/,
   ],
+  [
+    {
+      kind: 'registry-answer',
+      action,
+      status: 400,
+      code: 'INVALID_QUERY_PARAMETER_VALUE',
+      message: 'invalid query parameter value',
+    },
+    GitLabResponseError,
+    /^the container registry could not list the tags of acme\/web-app \(HTTP 400 INVALID_QUERY_PARAMETER_VALUE: invalid query parameter value\); .*REGISTRY_CLEANER_REGISTRY_URL=none/,
+  ],
+  [
+    { kind: 'registry-token-rejected', action },
+    AuthError,
+    /^the container registry rejected the token GitLab had just issued to list the tags of acme\/web-app \(401 invalid_token\)/,
+  ],
+  [
+    {
+      kind: 'tls-untrusted',
+      service: 'registry',
+      host: 'registry.test',
+      code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    },
+    GitLabUnavailableError,
+    /--ca-file .*; or, to leave the container registry's API aside, set REGISTRY_CLEANER_REGISTRY_URL=none$/,
+  ],
 ];
 
 describe('every failure has its error class and its line', () => {

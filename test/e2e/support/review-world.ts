@@ -24,11 +24,11 @@ export const ROOT_TAGS_BEFORE = ['feature-login', 'feature-search', 'main'];
 
 /**
  * `host` is where the sandbox listens (always a loopback address); `profile` the GitLab it is
- * (version, registry kind; the newest by default).
+ * (version, registry kind, whether its registry listens on a port of its own; the newest by default).
  */
 export async function startReviewWorld(
   host = '127.0.0.1',
-  profile: Pick<SandboxOptions, 'gitlab' | 'registry'> = {},
+  profile: Pick<SandboxOptions, 'gitlab' | 'registry' | 'registryListener'> = {},
 ): Promise<ReviewWorld> {
   const state = new SandboxState();
   const developer = state.addUser('dev');
