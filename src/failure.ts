@@ -2,7 +2,7 @@
 // that meets a failure fills one in; src/explain.ts turns it into the line people read, with the
 // advice (flags, variables) that only the edge of the program knows about.
 
-import type { TokenKind } from './model.ts';
+import type { TokenKind } from './connection.ts';
 
 /** Which server a request was for: GitLab itself, or its container registry. */
 export type Service = 'gitlab' | 'registry';

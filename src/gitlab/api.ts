@@ -1,7 +1,8 @@
 // The GitLab API as this program sees it: where it lives, how it is reached, who we are.
 // Builds URLs with every path segment encoded, so a project path or tag never escapes its segment.
 
-import type { Connection, Credential, RequestStatistics } from '../model.ts';
+import type { Connection, Credential } from '../connection.ts';
+import type { RequestStatistics } from '../model.ts';
 import { VERSION } from '../version.ts';
 import { HttpClient } from './http.ts';
 import { ContainerRegistry, REGISTRY_CONCURRENCY_FACTOR } from './registry-client.ts';

@@ -1,7 +1,7 @@
 // The headers that say who we are, per request: GitLab's token (sent one way to REST, another to
 // GraphQL), or a Bearer token of another origin's (the container registry's).
 
-import type { Credential } from '../model.ts';
+import type { Credential } from '../connection.ts';
 
 /**
  * Which of GitLab's APIs a request is for: they take the same token in different headers.

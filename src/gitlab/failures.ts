@@ -2,9 +2,9 @@
 // error carries. Error bodies: {"message": …} (Grape), {"error": …, "error_description": …}
 // (Doorkeeper), {"errors": [{"message": …}]} (GraphQL).
 
+import type { Credential } from '../connection.ts';
 import { errorFromFailure, type RegistryCleanerError } from '../errors.ts';
 import type { Failure, TokenRef } from '../failure.ts';
-import type { Credential } from '../model.ts';
 import type { HttpResponse } from './http.ts';
 
 /** GitLab's message from an error body: {"message": …}, {"error": …, "error_description": …}, GraphQL errors. */

@@ -8,9 +8,9 @@
 // credentials and statistics.
 
 import { Semaphore } from '../concurrency.ts';
+import type { Credential, ProxySettings } from '../connection.ts';
 import { errorFromFailure } from '../errors.ts';
 import type { Service } from '../failure.ts';
-import type { Credential, ProxySettings } from '../model.ts';
 import { type Authorize, gitlabAuthorization } from './authorization.ts';
 import {
   type AttemptOutcome,

@@ -2,8 +2,8 @@
 // cure (TLS trust, an unknown host, a proxy that refuses). Pure: the error and what is known about
 // the request's route in, a decision out.
 
+import type { ProxySettings } from '../connection.ts';
 import type { Failure, NetworkCause, ProxyRef, Service } from '../failure.ts';
-import type { ProxySettings } from '../model.ts';
 import { AnswerTooLarge, NoAnswerInTime, UnsendableHeader } from './wire.ts';
 
 /** Connection faults a new attempt may not meet: undici's documented codes and Node's system errors. */

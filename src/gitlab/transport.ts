@@ -5,7 +5,7 @@
 // agent keeps a connection pool per origin.
 
 import { type Dispatcher, EnvHttpProxyAgent, Pool, request } from 'undici';
-import type { ProxySettings } from '../model.ts';
+import type { ProxySettings } from '../connection.ts';
 import {
   AnswerTooLarge,
   NoAnswerInTime,

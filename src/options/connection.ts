@@ -2,8 +2,9 @@
 // first request: a bad URL, a missing token or an unreadable CA file exits 2 with the fix.
 
 import { readFileSync } from 'node:fs';
+import type { Connection, Credential, ProxySettings } from '../connection.ts';
 import { AuthError, UsageError } from '../errors.ts';
-import { type Connection, type Credential, type ProjectRef, type ProxySettings, refKey } from '../model.ts';
+import { type ProjectRef, refKey } from '../model.ts';
 import { formatDuration, parseDuration } from '../plan/duration.ts';
 import { maskUrlCredentials } from '../redact.ts';
 import type { Env, RawOptions } from './raw.ts';

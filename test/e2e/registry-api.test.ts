@@ -87,7 +87,7 @@ interface Report {
 }
 
 describe('a job token sweep through the registry', () => {
-  test('ends as the oracle says, with last-push ages, at 1 + repositories + 1 + pages + deletes requests', async () => {
+  test('ends as the oracle says, with last-push ages, at 1 + 2 + repositories + 1 + pages + deletes requests', async () => {
     const { sandbox, world, env } = await sweepWorld();
     const expected = oracleDoomed(sandbox.state, RULE, Date.now(), 'publishedAt');
     const before = tagSnapshot(sandbox.state);
@@ -100,9 +100,11 @@ describe('a job token sweep through the registry', () => {
     expect(report.repositories.map((r) => [r.via, r.ageSource])).toEqual(
       world.repositories.map(() => ['registry', 'last-push']),
     );
-    // Per repository: a token, a newest-first page (it stops at the 10 latest), an oldest-first page.
+    // The project's available and stopping environments (it has none); per repository: a token, a
+    // newest-first page (it stops at the 10 latest), an oldest-first page.
     expect(counts(sandbox)).toEqual({
       'gitlab listRepositories': 1,
+      'gitlab listEnvironments': 2,
       'gitlab jwtAuth': 3,
       'registry registryBase': 1,
       'registry registryTagsList': 6,
@@ -280,7 +282,7 @@ describe('the stop job through the registry', () => {
     };
   }
 
-  test('3 requests (the repository list, a token, the DELETE); a second run: already gone, on the registry’s word', async () => {
+  test('4 requests (the repository list, the available environments, a token, the DELETE); a second run: already gone, on the registry’s word', async () => {
     const world = await stopJobWorld();
     const before = snapshot(world.state);
     const first = await runBundle(['delete-tag'], world.env);
@@ -291,6 +293,7 @@ describe('the stop job through the registry', () => {
     expect(snapshot(world.state)).toEqual(expected);
     expect(counts(world.sandbox)).toEqual({
       'gitlab listRepositories': 1,
+      'gitlab listEnvironments': 1,
       'gitlab jwtAuth': 1,
       'registry registryDeleteManifest': 1,
     });
@@ -301,6 +304,7 @@ describe('the stop job through the registry', () => {
     expect(again.stdout).toMatch(/already gone\s+acme\/web-app:feature-login/);
     expect(world.sandbox.requests.map((r) => [r.operation, r.status])).toEqual([
       ['listRepositories', 200],
+      ['listEnvironments', 200],
       ['jwtAuth', 200],
       ['registryDeleteManifest', 404],
     ]);

@@ -2,10 +2,11 @@
 
 import nock from 'nock';
 import { afterEach, beforeEach } from 'vitest';
+import type { Credential } from '../../src/connection.ts';
 import { GitLabApi } from '../../src/gitlab/api.ts';
 import { HttpClient, type HttpOptions } from '../../src/gitlab/http.ts';
 import type { Timing } from '../../src/gitlab/pacing.ts';
-import type { Credential, ReadStrategy, Repository, RepositoryPlan } from '../../src/model.ts';
+import type { ReadStrategy, Repository, RepositoryPlan } from '../../src/model.ts';
 import { readStrategy } from '../../src/plan/read-strategy.ts';
 
 export const ORIGIN = 'https://gitlab.test';

@@ -3,8 +3,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import type { Credential } from '../../src/connection.ts';
 import { AuthError, UsageError } from '../../src/errors.ts';
-import type { Credential } from '../../src/model.ts';
 import { type Connection, checkJobTokenScope, resolveConnection } from '../../src/options/connection.ts';
 import type { Env } from '../../src/options/raw.ts';
 import { temporaryDirectory } from '../e2e/support/temporary.ts';
