@@ -45,9 +45,14 @@ export async function run(
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk;
   });
+  const startedAt = Date.now();
   const code = await new Promise<number>((resolve, reject) => {
     child.on('error', reject);
-    child.on('close', (exitCode) => resolve(exitCode ?? -1));
+    child.on('close', (exitCode, signal) => {
+      // Say why there is no exit code, so that a failure's message tells a hang from a crash.
+      if (signal) stderr += `\n[${file} ended by ${signal} after ${Date.now() - startedAt} ms]\n`;
+      resolve(exitCode ?? -1);
+    });
   });
   return { code, stdout, stderr };
 }
